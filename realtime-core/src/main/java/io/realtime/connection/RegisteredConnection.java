@@ -1,0 +1,112 @@
+package io.realtime.connection;
+
+import io.realtime.message.Message;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A {@link Connection} as the registry manages it: its channel, its subscription filter and its
+ * outbound queue. Messages are queued and written one at a time, in order; a slow or dead
+ * connection never delays the others.
+ */
+public interface RegisteredConnection {
+
+  /**
+   * Returns the connection's id.
+   *
+   * @return the id
+   */
+  String id();
+
+  /**
+   * Returns the channel the connection was registered on, for example {@code events}.
+   *
+   * @return the channel
+   */
+  String channel();
+
+  /**
+   * Returns the underlying connection.
+   *
+   * @return the adapter
+   */
+  Connection connection();
+
+  /**
+   * Returns the connection's event-type filter, which broadcasts honour.
+   *
+   * @return the filter
+   */
+  Subscriptions subscriptions();
+
+  /**
+   * Queues a message for this connection only, whatever it subscribed to (a reply such as pong, an
+   * error or an acknowledgement).
+   *
+   * @param message the message
+   * @return {@code true} if queued; {@code false} if the connection is closing or closed, or was
+   *     just closed because its queue passed its bound
+   */
+  boolean send(Message message);
+
+  /**
+   * Queues an encoded message for this connection only, whatever it subscribed to.
+   *
+   * @param message the message
+   * @return {@code true} if queued; {@code false} as for {@link #send(Message)}
+   */
+  boolean send(EncodedMessage message);
+
+  /**
+   * Returns the {@code seq} of the last stream message written to this connection, {@code 0} before
+   * any: the {@code lastSeq} of heartbeats.
+   *
+   * @return the last offset delivered
+   */
+  long lastSeq();
+
+  /**
+   * Returns how many messages wait in the outbound queue, not counting one being written.
+   *
+   * @return the queue length
+   */
+  int pendingMessages();
+
+  /**
+   * Returns the UTF-8 size of the messages waiting in the outbound queue.
+   *
+   * @return the queued bytes
+   */
+  long pendingBytes();
+
+  /**
+   * Tells whether the connection still accepts messages.
+   *
+   * @return {@code false} once closing or closed
+   */
+  boolean isOpen();
+
+  /**
+   * Closes gracefully: new messages are refused, what is queued is written, then the connection is
+   * closed with {@code reason}. If that takes longer than the registry's flush timeout, the rest is
+   * dropped and the connection closed anyway. Calling it again returns the same stage.
+   *
+   * @param reason the close code and reason
+   * @return a stage completing when the connection is closed
+   */
+  CompletionStage<Void> close(CloseReason reason);
+
+  /**
+   * Closes now, dropping whatever is queued.
+   *
+   * @param reason the close code and reason
+   */
+  void abort(CloseReason reason);
+
+  /**
+   * Returns a stage completing when the connection is closed: once {@link Connection#close} has
+   * returned, or at once when the peer went away.
+   *
+   * @return the stage
+   */
+  CompletionStage<Void> closeFuture();
+}

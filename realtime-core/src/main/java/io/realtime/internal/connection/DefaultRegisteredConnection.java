@@ -1,0 +1,311 @@
+package io.realtime.internal.connection;
+
+import io.realtime.connection.CloseReason;
+import io.realtime.connection.Connection;
+import io.realtime.connection.EncodedMessage;
+import io.realtime.connection.RegisteredConnection;
+import io.realtime.connection.Subscriptions;
+import io.realtime.message.Message;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A registered connection and its single writer. At most one drain runs per connection (the {@code
+ * writing} flag); it writes queued messages one at a time and continues from the send's completion,
+ * so sends never overlap and a connection that does not complete its sends only fills its own
+ * queue.
+ */
+final class DefaultRegisteredConnection implements RegisteredConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultRegisteredConnection.class);
+
+  private enum State {
+    OPEN,
+    CLOSING,
+    CLOSED
+  }
+
+  private final String channel;
+  private final Connection connection;
+  private final DefaultConnectionRegistry registry;
+  private final Subscriptions subscriptions = new Subscriptions();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+  private final Object lock = new Object();
+  private final OutboundQueue queue;
+  private State state = State.OPEN;
+  private boolean writing;
+  private CloseReason closingReason;
+
+  private volatile long lastSeq;
+
+  DefaultRegisteredConnection(
+      String channel, Connection connection, DefaultConnectionRegistry registry) {
+    this.channel = channel;
+    this.connection = connection;
+    this.registry = registry;
+    this.queue = new OutboundQueue(registry.settings().outboundLimits());
+  }
+
+  @Override
+  public String id() {
+    return connection.id();
+  }
+
+  @Override
+  public String channel() {
+    return channel;
+  }
+
+  @Override
+  public Connection connection() {
+    return connection;
+  }
+
+  @Override
+  public Subscriptions subscriptions() {
+    return subscriptions;
+  }
+
+  @Override
+  public boolean send(Message message) {
+    return offer(EncodedMessage.encode(message, registry.codec()));
+  }
+
+  @Override
+  public boolean send(EncodedMessage message) {
+    return offer(message);
+  }
+
+  /** Queues a message; closes the connection with 1013 when its queue passes the bound. */
+  boolean offer(EncodedMessage message) {
+    boolean startDrain = false;
+    boolean overflowed = false;
+    synchronized (lock) {
+      if (state != State.OPEN) {
+        return false;
+      }
+      OutboundQueue.Offer result =
+          queue.offer(message, registry.settings().deliveryPolicy().classOf(message.type()));
+      if (result == OutboundQueue.Offer.OVERFLOWED) {
+        // Closed under the lock, so no other publisher sees the queue past its bound.
+        state = State.CLOSED;
+        queue.clear();
+        overflowed = true;
+      } else if (!writing) {
+        writing = true;
+        startDrain = true;
+      }
+    }
+    if (overflowed) {
+      log.warn(
+          "Closing connection {} on channel {} with 1013: outbound queue passed its bound {}",
+          id(),
+          channel,
+          registry.settings().outboundLimits());
+      finishClose(CloseReason.SLOW_CONSUMER, true);
+      return false;
+    }
+    if (startDrain) {
+      scheduleDrain();
+    }
+    return true;
+  }
+
+  @Override
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  @Override
+  public int pendingMessages() {
+    synchronized (lock) {
+      return queue.size();
+    }
+  }
+
+  @Override
+  public long pendingBytes() {
+    synchronized (lock) {
+      return queue.bytes();
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    synchronized (lock) {
+      return state == State.OPEN;
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> close(CloseReason reason) {
+    beginClose(null, reason);
+    long timeoutNanos = registry.settings().flushTimeout().toNanos();
+    CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS)
+        .execute(() -> abort(reason));
+    return closed;
+  }
+
+  /**
+   * Starts a graceful close that writes {@code lastWords} (if any) after what is queued, whatever
+   * the bound, then closes. The caller bounds the wait.
+   */
+  CompletableFuture<Void> beginClose(EncodedMessage lastWords, CloseReason reason) {
+    boolean startDrain = false;
+    synchronized (lock) {
+      if (state != State.OPEN) {
+        return closed;
+      }
+      if (lastWords != null) {
+        queue.append(lastWords);
+      }
+      state = State.CLOSING;
+      closingReason = reason;
+      if (!writing) {
+        writing = true;
+        startDrain = true;
+      }
+    }
+    if (startDrain) {
+      scheduleDrain();
+    }
+    return closed;
+  }
+
+  @Override
+  public void abort(CloseReason reason) {
+    if (markClosed()) {
+      finishClose(reason, true);
+    }
+  }
+
+  /** The peer went away: forget the queue, do not close again. */
+  void peerClosed() {
+    if (markClosed()) {
+      finishClose(null, false);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> closeFuture() {
+    return closed;
+  }
+
+  CompletableFuture<Void> closedFuture() {
+    return closed;
+  }
+
+  private boolean markClosed() {
+    synchronized (lock) {
+      if (state == State.CLOSED) {
+        return false;
+      }
+      state = State.CLOSED;
+      queue.clear();
+      return true;
+    }
+  }
+
+  /** Detaches the connection and, unless the peer already went away, closes it off this thread. */
+  private void finishClose(CloseReason reason, boolean closeConnection) {
+    registry.detach(this);
+    if (!closeConnection) {
+      closed.complete(null);
+      return;
+    }
+    try {
+      registry.closeExecutor().execute(() -> closeQuietly(reason));
+    } catch (RejectedExecutionException e) {
+      closeQuietly(reason);
+    }
+  }
+
+  private void closeQuietly(CloseReason reason) {
+    try {
+      connection.close(reason);
+    } catch (RuntimeException e) {
+      log.debug("Closing connection {} failed", id(), e);
+    } finally {
+      closed.complete(null);
+    }
+  }
+
+  private void scheduleDrain() {
+    try {
+      registry.deliveryExecutor().execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      abort(CloseReason.SERVER_SHUTDOWN);
+    }
+  }
+
+  /** Writes queued messages until the queue is empty or a send is still in flight. */
+  private void drain() {
+    while (true) {
+      EncodedMessage next;
+      CloseReason closeNow = null;
+      synchronized (lock) {
+        if (state == State.CLOSED) {
+          writing = false;
+          return;
+        }
+        next = queue.poll();
+        if (next == null) {
+          writing = false;
+          if (state != State.CLOSING) {
+            return;
+          }
+          state = State.CLOSED;
+          closeNow = closingReason;
+        }
+      }
+      if (closeNow != null) {
+        finishClose(closeNow, true);
+        return;
+      }
+      CompletableFuture<Void> sent;
+      try {
+        sent = connection.sendText(next.text()).toCompletableFuture();
+      } catch (RuntimeException e) {
+        sendFailed(e);
+        return;
+      }
+      if (sent.isDone() && !sent.isCompletedExceptionally()) {
+        delivered(next);
+        continue;
+      }
+      EncodedMessage inFlight = next;
+      sent.whenComplete(
+          (ignored, error) -> {
+            if (error != null) {
+              sendFailed(error);
+            } else {
+              delivered(inFlight);
+              scheduleDrain();
+            }
+          });
+      return;
+    }
+  }
+
+  private void delivered(EncodedMessage message) {
+    Long seq = message.seq();
+    if (seq != null && seq > lastSeq) {
+      lastSeq = seq;
+    }
+  }
+
+  private void sendFailed(Throwable error) {
+    log.debug("Send to connection {} failed; closing it", id(), error);
+    abort(CloseReason.SEND_FAILED);
+  }
+
+  @Override
+  public String toString() {
+    return "RegisteredConnection[id=" + id() + ", channel=" + channel + "]";
+  }
+}

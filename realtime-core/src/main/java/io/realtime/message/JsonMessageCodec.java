@@ -1,0 +1,231 @@
+package io.realtime.message;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.realtime.message.payload.CircuitBreakerUpdate;
+import io.realtime.message.payload.LogEntry;
+import io.realtime.message.payload.PerformanceUpdate;
+import io.realtime.message.payload.SecurityEvent;
+import io.realtime.message.payload.ServiceStatus;
+import io.realtime.message.payload.ShutdownNotice;
+import io.realtime.message.payload.SystemStatus;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON codec (Jackson). Field names are snake_case as in the original system; timestamps are
+ * ISO-8601 UTC; unknown fields are accepted when decoding.
+ */
+public final class JsonMessageCodec implements MessageCodec {
+
+  private static final int PREVIEW_CHARS = 100;
+  private static final Map<String, Class<?>> PAYLOAD_TYPES =
+      Map.of(
+          MessageTypes.EVENT, SecurityEvent.class,
+          MessageTypes.SYSTEM_STATUS, SystemStatus.class,
+          MessageTypes.SERVICE_STATUS, ServiceStatus.class,
+          MessageTypes.PERFORMANCE_UPDATE, PerformanceUpdate.class,
+          MessageTypes.LOG, LogEntry.class,
+          MessageTypes.SYSTEM_SHUTDOWN, ShutdownNotice.class,
+          MessageTypes.CIRCUIT_BREAKER_UPDATE, CircuitBreakerUpdate.class);
+
+  private final ObjectMapper mapper;
+
+  private JsonMessageCodec() {
+    SimpleModule timestamps = new SimpleModule("realtime-timestamps");
+    timestamps.addSerializer(Instant.class, new InstantSerializer());
+    timestamps.addDeserializer(Instant.class, new InstantDeserializer());
+    this.mapper =
+        JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addModule(timestamps)
+            .build();
+  }
+
+  /**
+   * Creates a codec.
+   *
+   * @return a new, thread-safe codec
+   */
+  public static JsonMessageCodec create() {
+    return new JsonMessageCodec();
+  }
+
+  @Override
+  public String encode(Message message) {
+    try {
+      return mapper.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "cannot encode a " + message.type() + " message: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @Override
+  public Message decode(String text) {
+    JsonNode root = parse(text);
+    if (!root.isObject()) {
+      throw formatError("Message must be a JSON object", "root is " + root.getNodeType(), null);
+    }
+    JsonNode type = root.get("type");
+    if (type == null || type.isNull()) {
+      if (root.hasNonNull("action")) {
+        return read(root, SubscriptionAck.class);
+      }
+      throw formatError("Message must have a 'type'", "type: field required", null);
+    }
+    if (!type.isTextual()) {
+      throw formatError("Message 'type' must be a string", "type: must be a string", null);
+    }
+    return switch (type.asText()) {
+      case MessageTypes.PING -> new Ping(root.path("lastSeq").asLong(0));
+      case MessageTypes.PONG -> Pong.INSTANCE;
+      case MessageTypes.ERROR -> read(root, ErrorReply.class);
+      case MessageTypes.RESYNC_ACK -> read(root, ResyncAck.class);
+      default -> envelope(root, type.asText());
+    };
+  }
+
+  private JsonNode parse(String text) {
+    if (text == null || text.isEmpty()) {
+      throw new MessageFormatException(
+          ErrorCode.INVALID_JSON, "Invalid JSON: empty message", rawPreview(null), null);
+    }
+    try {
+      return mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new MessageFormatException(
+          ErrorCode.INVALID_JSON, "Invalid JSON: " + e.getOriginalMessage(), rawPreview(text), e);
+    }
+  }
+
+  private Envelope envelope(JsonNode root, String type) {
+    try {
+      Object data = data(type, root.get("data"));
+      JsonNode timestamp = root.get("timestamp");
+      JsonNode seq = root.get("seq");
+      JsonNode epoch = root.get("epoch");
+      return new Envelope(
+          type,
+          data,
+          timestamp == null || timestamp.isNull()
+              ? null
+              : mapper.treeToValue(timestamp, Instant.class),
+          seq == null || seq.isNull() ? null : seq.asLong(),
+          epoch == null || epoch.isNull() ? null : epoch.asText(),
+          root.path("replay").asBoolean(false));
+    } catch (InvalidPayloadException e) {
+      throw new MessageFormatException(
+          ErrorCode.VALIDATION_ERROR, e.getMessage(), Map.of("field", e.field()), e);
+    } catch (IllegalArgumentException | IOException e) {
+      throw formatError("Invalid " + type + " message", describe(e), e);
+    }
+  }
+
+  private Object data(String type, JsonNode data) throws IOException {
+    if (data == null || data.isNull()) {
+      return null;
+    }
+    Class<?> payloadType = data.isObject() ? PAYLOAD_TYPES.get(type) : null;
+    Class<?> target = payloadType == null ? Object.class : payloadType;
+    try {
+      return mapper.treeToValue(data, target);
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof InvalidPayloadException invalid) {
+        throw invalid;
+      }
+      throw e;
+    }
+  }
+
+  private <T extends Message> T read(JsonNode root, Class<T> messageType) {
+    try {
+      return mapper.treeToValue(root, messageType);
+    } catch (IOException | IllegalArgumentException e) {
+      throw formatError("Invalid " + messageType.getSimpleName() + " message", describe(e), e);
+    }
+  }
+
+  private static MessageFormatException formatError(
+      String message, String detail, Throwable cause) {
+    List<String> errors = new ArrayList<>(1);
+    errors.add(detail);
+    return new MessageFormatException(
+        ErrorCode.INVALID_MESSAGE_FORMAT, message, Map.of("validation_errors", errors), cause);
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof JsonProcessingException json) {
+      return json.getOriginalMessage();
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
+  }
+
+  private static Map<String, Object> rawPreview(String text) {
+    Map<String, Object> details = new HashMap<>(2);
+    details.put(
+        "raw_data_preview",
+        text == null ? null : text.substring(0, Math.min(PREVIEW_CHARS, text.length())));
+    return details;
+  }
+
+  private static final class InstantSerializer extends StdSerializer<Instant> {
+    private static final long serialVersionUID = 1L;
+
+    InstantSerializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeString(Timestamps.format(value));
+    }
+  }
+
+  private static final class InstantDeserializer extends StdDeserializer<Instant> {
+    private static final long serialVersionUID = 1L;
+
+    InstantDeserializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      String text = parser.getValueAsString();
+      if (text == null) {
+        return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+      }
+      try {
+        return Timestamps.parse(text);
+      } catch (DateTimeParseException e) {
+        return (Instant)
+            context.handleWeirdStringValue(Instant.class, text, "not an ISO-8601 timestamp");
+      }
+    }
+  }
+}
