@@ -53,16 +53,10 @@ public record SecurityEvent(
     @JsonAnyGetter Map<String, Object> extra) {
 
   private static final String KIND = "event";
+
+  /** The fields the schema names: exactly those whose JSON order the class declares. */
   private static final Set<String> SCHEMA_FIELDS =
-      Set.of(
-          "id",
-          "event_id",
-          "batch_id",
-          "camera_id",
-          "risk_score",
-          "risk_level",
-          "summary",
-          "started_at");
+      Set.of(SecurityEvent.class.getAnnotation(JsonPropertyOrder.class).value());
 
   /**
    * Validates the components.
