@@ -16,12 +16,18 @@ public final class EncodedMessage {
   private final String type;
   private final String text;
   private final Long seq;
+  private final String epoch;
   private final int utf8Length;
 
-  private EncodedMessage(String type, String text, Long seq) {
+  private EncodedMessage(String type, String text, Long seq, String epoch) {
     this.type = MessageTypes.requireValid(type);
     this.text = Objects.requireNonNull(text, "text");
+    if ((seq == null) != (epoch == null)) {
+      throw new IllegalArgumentException(
+          "seq and epoch go together, got seq=" + seq + " epoch=" + epoch);
+    }
     this.seq = seq;
+    this.epoch = epoch;
     this.utf8Length = utf8Length(text);
   }
 
@@ -33,8 +39,11 @@ public final class EncodedMessage {
    * @return the encoded message
    */
   public static EncodedMessage encode(Message message, MessageCodec codec) {
-    Long seq = message instanceof Envelope envelope ? envelope.seq() : null;
-    return new EncodedMessage(message.type(), codec.encode(message), seq);
+    if (message instanceof Envelope envelope) {
+      return new EncodedMessage(
+          message.type(), codec.encode(message), envelope.seq(), envelope.epoch());
+    }
+    return new EncodedMessage(message.type(), codec.encode(message), null, null);
   }
 
   /**
@@ -44,10 +53,11 @@ public final class EncodedMessage {
    * @param type the message's wire type
    * @param text the wire text
    * @param seq the stream offset, or {@code null}
+   * @param epoch the stream history's id, set exactly when {@code seq} is
    * @return the encoded message
    */
-  public static EncodedMessage ofText(String type, String text, Long seq) {
-    return new EncodedMessage(type, text, seq);
+  public static EncodedMessage ofText(String type, String text, Long seq, String epoch) {
+    return new EncodedMessage(type, text, seq, epoch);
   }
 
   /**
@@ -75,6 +85,15 @@ public final class EncodedMessage {
    */
   public Long seq() {
     return seq;
+  }
+
+  /**
+   * Returns the stream history's id, or {@code null} outside a stream.
+   *
+   * @return the epoch
+   */
+  public String epoch() {
+    return epoch;
   }
 
   /**

@@ -65,6 +65,16 @@ public interface RegisteredConnection {
   long lastSeq();
 
   /**
+   * Returns the offset of the first message of a stream history that a broadcast queued to this
+   * connection: every later message of that epoch was queued too, in order. Resync uses it to
+   * replay only what the connection has not been given.
+   *
+   * @param epoch the stream history's id
+   * @return the first offset, or {@code 0} if no broadcast of that epoch reached this connection
+   */
+  long firstBroadcastSeq(String epoch);
+
+  /**
    * Returns how many messages wait in the outbound queue, not counting one being written.
    *
    * @return the queue length

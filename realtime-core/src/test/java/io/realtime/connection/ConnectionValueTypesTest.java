@@ -31,7 +31,8 @@ class ConnectionValueTypesTest {
 
   @Test
   void encodedMessageMeasuresUtf8Bytes() {
-    assertThat(EncodedMessage.ofText("event", "aé€😀", null).utf8Length()).isEqualTo(1 + 2 + 3 + 4);
+    assertThat(EncodedMessage.ofText("event", "aé€😀", null, null).utf8Length())
+        .isEqualTo(1 + 2 + 3 + 4);
     EncodedMessage ping = EncodedMessage.encode(new Ping(3), MessageCodec.json());
     assertThat(ping.type()).isEqualTo("ping");
     assertThat(ping.text()).isEqualTo("{\"type\":\"ping\",\"lastSeq\":3}");

@@ -214,7 +214,8 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
     boolean unfiltered = settings.deliveryPolicy().ignoresSubscriptions(message.type());
     int queued = 0;
     for (DefaultRegisteredConnection member : members) {
-      if ((unfiltered || member.subscriptions().matches(message.type())) && member.offer(message)) {
+      if ((unfiltered || member.subscriptions().matches(message.type()))
+          && member.offerBroadcast(message)) {
         queued++;
       }
     }

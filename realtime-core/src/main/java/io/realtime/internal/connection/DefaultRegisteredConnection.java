@@ -42,6 +42,8 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   private CloseReason closingReason;
 
   private volatile long lastSeq;
+  private String firstBroadcastEpoch;
+  private long firstBroadcastSeq;
 
   DefaultRegisteredConnection(
       String channel, Connection connection, DefaultConnectionRegistry registry) {
@@ -73,16 +75,28 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
 
   @Override
   public boolean send(Message message) {
-    return offer(EncodedMessage.encode(message, registry.codec()));
+    return offer(EncodedMessage.encode(message, registry.codec()), false);
   }
 
   @Override
   public boolean send(EncodedMessage message) {
-    return offer(message);
+    return offer(message, false);
+  }
+
+  /** Queues a broadcast, remembering where this connection's part of its stream began. */
+  boolean offerBroadcast(EncodedMessage message) {
+    return offer(message, true);
+  }
+
+  @Override
+  public long firstBroadcastSeq(String epoch) {
+    synchronized (lock) {
+      return epoch.equals(firstBroadcastEpoch) ? firstBroadcastSeq : 0;
+    }
   }
 
   /** Queues a message; closes the connection with 1013 when its queue passes the bound. */
-  boolean offer(EncodedMessage message) {
+  private boolean offer(EncodedMessage message, boolean broadcast) {
     boolean startDrain = false;
     boolean overflowed = false;
     synchronized (lock) {
@@ -96,9 +110,15 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
         state = State.CLOSED;
         queue.clear();
         overflowed = true;
-      } else if (!writing) {
-        writing = true;
-        startDrain = true;
+      } else {
+        if (broadcast && message.seq() != null && !message.epoch().equals(firstBroadcastEpoch)) {
+          firstBroadcastEpoch = message.epoch();
+          firstBroadcastSeq = message.seq();
+        }
+        if (!writing) {
+          writing = true;
+          startDrain = true;
+        }
       }
     }
     if (overflowed) {

@@ -1,0 +1,45 @@
+package io.realtime.breaker;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The immutable configuration of a {@link CircuitBreaker}.
+ *
+ * @param failureThreshold consecutive failures that open the breaker, at least 1
+ * @param recoveryTimeout how long the breaker stays open before a trial call, positive
+ * @param halfOpenMaxCalls trial calls permitted at a time while half-open, at least 1
+ * @param successThreshold successes in half-open that close the breaker, at least 1
+ */
+public record CircuitBreakerConfig(
+    int failureThreshold, Duration recoveryTimeout, int halfOpenMaxCalls, int successThreshold) {
+
+  /** The broadcasters' defaults: 5 failures, 30 s, 1 trial call, 1 success. */
+  public static final CircuitBreakerConfig DEFAULTS =
+      new CircuitBreakerConfig(5, Duration.ofSeconds(30), 1, 1);
+
+  /**
+   * Validates the configuration.
+   *
+   * @param failureThreshold consecutive failures that open the breaker, at least 1
+   * @param recoveryTimeout how long the breaker stays open before a trial call, positive
+   * @param halfOpenMaxCalls trial calls permitted at a time while half-open, at least 1
+   * @param successThreshold successes in half-open that close the breaker, at least 1
+   */
+  public CircuitBreakerConfig {
+    requireAtLeastOne("failureThreshold", failureThreshold);
+    Objects.requireNonNull(recoveryTimeout, "recoveryTimeout");
+    if (recoveryTimeout.isNegative() || recoveryTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "recoveryTimeout must be positive, got " + recoveryTimeout);
+    }
+    requireAtLeastOne("halfOpenMaxCalls", halfOpenMaxCalls);
+    requireAtLeastOne("successThreshold", successThreshold);
+  }
+
+  private static void requireAtLeastOne(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+    }
+  }
+}

@@ -1,0 +1,454 @@
+package io.realtime.internal.broadcast;
+
+import io.realtime.breaker.CircuitBreaker;
+import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.broadcast.PublishReceipt;
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.connection.EncodedMessage;
+import io.realtime.connection.RegisteredConnection;
+import io.realtime.internal.NamedThreadFactory;
+import io.realtime.message.Envelope;
+import io.realtime.message.Message;
+import io.realtime.message.MessageCodec;
+import io.realtime.message.MessageFormatException;
+import io.realtime.message.ResyncAck;
+import io.realtime.message.ResyncRequest;
+import io.realtime.message.payload.ServiceStatus;
+import io.realtime.time.TaskScheduler;
+import io.realtime.time.TimeSource;
+import io.realtime.transport.InMemoryTransport;
+import io.realtime.transport.StreamHistory;
+import io.realtime.transport.Transport;
+import io.realtime.transport.TransportException;
+import io.realtime.transport.TransportMessage;
+import io.realtime.transport.TransportSubscription;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link EventBroadcaster}.
+ *
+ * <p>Stream messages reach the local connections through {@link #deliver}, always under {@code
+ * deliveryLock}: the transport's listener, the catch-up after (re)subscribing and resync replays
+ * all take it, so each connection sees one ordered, gapless sequence.
+ *
+ * <p>This class is internal and is hence not for public use. Use {@link EventBroadcaster#builder}.
+ */
+public final class DefaultEventBroadcaster implements EventBroadcaster {
+
+  static final String DEGRADED_MESSAGE =
+      "Real-time event broadcasting is degraded. Events may be delayed or unavailable.";
+  static final String RECOVERED_MESSAGE = "Real-time event broadcasting recovered.";
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultEventBroadcaster.class);
+
+  /**
+   * The broadcaster's settings.
+   *
+   * @param transport the backbone
+   * @param registry the local connections
+   * @param transportChannel the stream channel
+   * @param clientChannel the registry channel
+   * @param breaker the breaker guarding the transport
+   * @param timeSource the clocks
+   * @param scheduler the host's scheduler, or {@code null} for an owned one
+   * @param recovery the retry policy
+   */
+  public record Settings(
+      Transport transport,
+      ConnectionRegistry registry,
+      String transportChannel,
+      String clientChannel,
+      CircuitBreaker breaker,
+      TimeSource timeSource,
+      TaskScheduler scheduler,
+      RecoveryPolicy recovery) {
+
+    /**
+     * Checks that every required setting is present.
+     *
+     * @param transport the backbone
+     * @param registry the local connections
+     * @param transportChannel the stream channel
+     * @param clientChannel the registry channel
+     * @param breaker the breaker guarding the transport
+     * @param timeSource the clocks
+     * @param scheduler the host's scheduler, or {@code null} for an owned one
+     * @param recovery the retry policy
+     */
+    public Settings {
+      Objects.requireNonNull(transport, "transport");
+      Objects.requireNonNull(registry, "registry");
+      Objects.requireNonNull(transportChannel, "transportChannel");
+      Objects.requireNonNull(clientChannel, "clientChannel");
+      Objects.requireNonNull(breaker, "breaker");
+      Objects.requireNonNull(timeSource, "timeSource");
+      Objects.requireNonNull(recovery, "recovery");
+    }
+  }
+
+  private final Settings settings;
+  private final MessageCodec codec;
+  private final ScheduledExecutorService ownedScheduler;
+  private final InMemoryTransport fallback = InMemoryTransport.create();
+  private final TransportSubscription fallbackSubscription;
+  private final ResilientSubscription subscription;
+
+  private final Object deliveryLock = new Object();
+  private String epoch;
+  private long lastDelivered;
+  private final Map<String, Long> replayedFrom = new ConcurrentHashMap<>();
+
+  /**
+   * Creates the broadcaster.
+   *
+   * @param settings the settings
+   */
+  public DefaultEventBroadcaster(Settings settings) {
+    this.settings = settings;
+    this.codec = settings.registry().codec();
+    TaskScheduler scheduler = settings.scheduler();
+    if (scheduler == null) {
+      ownedScheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              new NamedThreadFactory("realtime-" + EventBroadcaster.SERVICE_NAME));
+      scheduler = TaskScheduler.of(ownedScheduler);
+    } else {
+      ownedScheduler = null;
+    }
+    this.fallbackSubscription =
+        fallback.subscribe(
+            settings.transportChannel(), message -> deliverLocally(message.payload()));
+    this.subscription =
+        new ResilientSubscription(
+            settings.transport(),
+            settings.transportChannel(),
+            this::onTransportMessage,
+            settings.breaker(),
+            settings.recovery(),
+            scheduler,
+            new SubscriptionEvents());
+  }
+
+  @Override
+  public void start() {
+    log.info(
+        "Event broadcaster: {} channel {} -> clients on {}",
+        settings.transport().name(),
+        settings.transportChannel(),
+        settings.clientChannel());
+    subscription.start();
+  }
+
+  @Override
+  public CompletionStage<PublishReceipt> publish(Map<String, ?> payload) {
+    return publish(Envelope.fromPayload(payload));
+  }
+
+  @Override
+  public CompletionStage<PublishReceipt> publish(Envelope message) {
+    Objects.requireNonNull(message, "message");
+    if (message.seq() != null) {
+      throw new IllegalArgumentException(
+          "a published message must not have a stream position, got seq=" + message.seq());
+    }
+    String text = codec.encode(message);
+    if (subscription.isDegraded() || settings.breaker().state() != CircuitBreaker.State.CLOSED) {
+      return publishLocally(text);
+    }
+    CompletionStage<PublishReceipt> sent;
+    try {
+      sent =
+          settings
+              .transport()
+              .append(settings.transportChannel(), text)
+              .thenApply(position -> new PublishReceipt(position, false));
+    } catch (TransportException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.handle(
+            (receipt, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(receipt);
+              }
+              log.warn(
+                  "Publishing to {} failed, delivering locally only: {}",
+                  settings.transportChannel(),
+                  error.toString());
+              subscription.recordFailure(error);
+              return publishLocally(text);
+            })
+        .thenCompose(stage -> stage);
+  }
+
+  private CompletionStage<PublishReceipt> publishLocally(String text) {
+    return fallback
+        .publish(settings.transportChannel(), text)
+        .thenApply(ignored -> PublishReceipt.LOCAL_ONLY);
+  }
+
+  /** A message of the in-memory path: degraded-mode publishes, delivered without position. */
+  private void deliverLocally(String payload) {
+    Message message = decode(payload);
+    if (message != null) {
+      settings.registry().broadcast(settings.clientChannel(), message);
+    }
+  }
+
+  private void onTransportMessage(TransportMessage message) {
+    synchronized (deliveryLock) {
+      if (!message.isStream()) {
+        deliverLocally(message.payload());
+        return;
+      }
+      if (!message.epoch().equals(epoch)) {
+        adoptEpoch(message.epoch(), message.seq() - 1);
+      }
+      if (message.seq() <= lastDelivered) {
+        return;
+      }
+      if (message.seq() > lastDelivered + 1) {
+        fillGap(message.seq());
+      }
+      deliver(message);
+    }
+  }
+
+  /**
+   * A history seen for the first time: the first one sets the baseline; a later one means the
+   * backbone lost its data, so offsets start again.
+   */
+  private void adoptEpoch(String newEpoch, long baseline) {
+    if (epoch != null) {
+      log.warn(
+          "Stream {} changed history from epoch {} to {}: offsets restart",
+          settings.transportChannel(),
+          epoch,
+          newEpoch);
+      baseline = 0;
+    }
+    epoch = newEpoch;
+    lastDelivered = Math.max(0, baseline);
+    replayedFrom.clear();
+  }
+
+  /** Delivers from the history what the transport skipped before {@code upTo}. */
+  private void fillGap(long upTo) {
+    StreamHistory history;
+    try {
+      history = settings.transport().since(settings.transportChannel(), lastDelivered);
+    } catch (RuntimeException e) {
+      log.warn(
+          "Cannot fill the gap {}..{} on {}: {}",
+          lastDelivered + 1,
+          upTo - 1,
+          settings.transportChannel(),
+          e.toString());
+      return;
+    }
+    if (!history.epoch().equals(epoch)) {
+      return;
+    }
+    if (history.isTooOld(lastDelivered + 1)) {
+      log.warn(
+          "Messages {}..{} of {} are no longer in its history",
+          lastDelivered + 1,
+          history.oldest() - 1,
+          settings.transportChannel());
+    }
+    for (TransportMessage missed : history.messages()) {
+      if (missed.seq() > lastDelivered && missed.seq() < upTo) {
+        deliver(missed);
+      }
+    }
+  }
+
+  /** Catches up after (re)subscribing: delivers what was appended while not subscribed. */
+  private void catchUp() {
+    synchronized (deliveryLock) {
+      StreamHistory history;
+      try {
+        history =
+            settings
+                .transport()
+                .since(settings.transportChannel(), epoch == null ? Long.MAX_VALUE : lastDelivered);
+      } catch (RuntimeException e) {
+        log.warn("Cannot catch up on {}: {}", settings.transportChannel(), e.toString());
+        return;
+      }
+      if (!history.epoch().equals(epoch)) {
+        adoptEpoch(history.epoch(), history.latest());
+        if (lastDelivered == 0) {
+          history = settings.transport().since(settings.transportChannel(), 0);
+        }
+      }
+      for (TransportMessage missed : history.messages()) {
+        if (missed.seq() > lastDelivered) {
+          deliver(missed);
+        }
+      }
+    }
+  }
+
+  /** Stamps a stream message with its position and fans it out, encoded once. */
+  private void deliver(TransportMessage message) {
+    lastDelivered = message.seq();
+    Message decoded = decode(message.payload());
+    if (decoded instanceof Envelope envelope) {
+      Envelope positioned = envelope.withPosition(message.seq(), message.epoch());
+      settings
+          .registry()
+          .broadcast(settings.clientChannel(), EncodedMessage.encode(positioned, codec));
+    } else if (decoded != null) {
+      settings.registry().broadcast(settings.clientChannel(), decoded);
+    }
+  }
+
+  private Message decode(String payload) {
+    try {
+      return codec.decode(payload);
+    } catch (MessageFormatException e) {
+      log.warn(
+          "Dropping an unreadable message on {}: {} ({})",
+          settings.transportChannel(),
+          e.getMessage(),
+          e.code().wireName());
+      return null;
+    }
+  }
+
+  @Override
+  public ResyncAck resync(RegisteredConnection connection, ResyncRequest request) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(request, "request");
+    synchronized (deliveryLock) {
+      StreamHistory history;
+      try {
+        history = settings.transport().since(settings.transportChannel(), 0);
+      } catch (RuntimeException e) {
+        log.warn("Resync of {} failed: {}", connection.id(), e.toString());
+        ResyncAck ack =
+            new ResyncAck(request.channel(), request.lastSequence(), 0, null, null, epoch, false);
+        connection.send(ack);
+        return ack;
+      }
+      boolean sameEpoch = request.epoch() == null || request.epoch().equals(history.epoch());
+      long from = sameEpoch ? request.lastSequence() : 0;
+      long deliveredHere = history.epoch().equals(epoch) ? lastDelivered : 0;
+      long firstQueued = connection.firstBroadcastSeq(history.epoch());
+      long coveredFrom = firstQueued > 0 ? firstQueued : deliveredHere + 1;
+      Long replayed = replayedFrom.get(replayKey(connection, history.epoch()));
+      if (replayed != null) {
+        coveredFrom = Math.min(coveredFrom, replayed);
+      }
+      int count = 0;
+      long firstReplayed = 0;
+      for (TransportMessage message : history.messages()) {
+        if (message.seq() > from && message.seq() < coveredFrom) {
+          Message decoded = decode(message.payload());
+          if (decoded instanceof Envelope envelope) {
+            connection.send(envelope.withPosition(message.seq(), message.epoch()).asReplay());
+            count++;
+            if (firstReplayed == 0) {
+              firstReplayed = message.seq();
+            }
+          }
+        }
+      }
+      if (firstReplayed > 0) {
+        String key = replayKey(connection, history.epoch());
+        if (replayedFrom.put(key, firstReplayed) == null) {
+          connection.closeFuture().thenRun(() -> replayedFrom.remove(key));
+        }
+      }
+      boolean tooOld = history.isTooOld(from);
+      ResyncAck ack =
+          new ResyncAck(
+              request.channel(),
+              request.lastSequence(),
+              count,
+              tooOld ? Boolean.TRUE : null,
+              tooOld ? history.oldest() : null,
+              history.epoch(),
+              sameEpoch && !tooOld);
+      connection.send(ack);
+      return ack;
+    }
+  }
+
+  private static String replayKey(RegisteredConnection connection, String epoch) {
+    return connection.id() + '\u0000' + epoch;
+  }
+
+  @Override
+  public String clientChannel() {
+    return settings.clientChannel();
+  }
+
+  @Override
+  public boolean isDegraded() {
+    return subscription.isDegraded();
+  }
+
+  @Override
+  public CircuitBreaker circuitBreaker() {
+    return settings.breaker();
+  }
+
+  @Override
+  public Optional<Envelope> degradedNotice() {
+    return isDegraded()
+        ? Optional.of(degradedEnvelope(settings.breaker().state()))
+        : Optional.empty();
+  }
+
+  private static Envelope degradedEnvelope(CircuitBreaker.State state) {
+    return Envelope.serviceStatus(
+        new ServiceStatus(SERVICE_NAME, "degraded", DEGRADED_MESSAGE, state.wireName()), null);
+  }
+
+  @Override
+  public void close() {
+    subscription.close();
+    fallbackSubscription.close();
+    fallback.close();
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow();
+    }
+  }
+
+  private final class SubscriptionEvents implements ResilientSubscription.Events {
+    @Override
+    public void onSubscribed() {
+      catchUp();
+    }
+
+    @Override
+    public void onDegraded(CircuitBreaker.State breakerState) {
+      settings.registry().broadcast(settings.clientChannel(), degradedEnvelope(breakerState));
+    }
+
+    @Override
+    public void onRecovered() {
+      settings
+          .registry()
+          .broadcast(
+              settings.clientChannel(),
+              Envelope.serviceStatus(
+                  new ServiceStatus(
+                      SERVICE_NAME,
+                      "healthy",
+                      RECOVERED_MESSAGE,
+                      settings.breaker().state().wireName()),
+                  null));
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.realtime.transport;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A read of a stream channel's history.
+ *
+ * @param channel the channel
+ * @param epoch the id of the channel's history
+ * @param oldest the oldest offset still retained, {@code 0} when nothing is retained
+ * @param latest the newest offset assigned, {@code 0} before the first message
+ * @param messages the retained messages after the requested offset, in order
+ */
+public record StreamHistory(
+    String channel, String epoch, long oldest, long latest, List<TransportMessage> messages) {
+
+  /**
+   * Validates the history and copies the messages.
+   *
+   * @param channel the channel
+   * @param epoch the id of the channel's history
+   * @param oldest the oldest offset still retained, {@code 0} when nothing is retained
+   * @param latest the newest offset assigned, {@code 0} before the first message
+   * @param messages the retained messages after the requested offset, in order
+   */
+  public StreamHistory {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(epoch, "epoch");
+    if (oldest < 0 || latest < 0 || oldest > latest) {
+      throw new IllegalArgumentException(
+          "need 0 <= oldest <= latest, got oldest=" + oldest + " latest=" + latest);
+    }
+    messages = List.copyOf(messages);
+  }
+
+  /**
+   * Tells whether a reader at {@code offset} lost messages: the history no longer reaches back to
+   * it. As in the original, a reader exactly at the oldest retained offset has lost nothing.
+   *
+   * @param offset the reader's last offset
+   * @return {@code true} if {@code offset} is older than the oldest retained message
+   */
+  public boolean isTooOld(long offset) {
+    return oldest > 0 && offset < oldest;
+  }
+}

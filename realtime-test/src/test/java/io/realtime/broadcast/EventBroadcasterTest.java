@@ -1,0 +1,509 @@
+package io.realtime.broadcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.connection.RegisteredConnection;
+import io.realtime.message.Envelope;
+import io.realtime.message.InvalidPayloadException;
+import io.realtime.message.Message;
+import io.realtime.message.MessageCodec;
+import io.realtime.message.ResyncAck;
+import io.realtime.message.ResyncRequest;
+import io.realtime.message.payload.RiskLevel;
+import io.realtime.message.payload.SecurityEvent;
+import io.realtime.message.payload.ServiceStatus;
+import io.realtime.test.ManualTime;
+import io.realtime.test.RecordingConnection;
+import io.realtime.transport.InMemoryTransport;
+import io.realtime.transport.StreamHistory;
+import io.realtime.transport.StreamPosition;
+import io.realtime.transport.Transport;
+import io.realtime.transport.TransportListener;
+import io.realtime.transport.TransportSubscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Publishing, stream stamping, filtering and resync on the in-memory transport. */
+class EventBroadcasterTest {
+
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final MessageCodec CODEC = MessageCodec.json();
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final ManualTime time = new ManualTime();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closeLater(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
+
+  private ConnectionRegistry registry() {
+    return closeLater(ConnectionRegistry.builder().build());
+  }
+
+  private EventBroadcaster broadcaster(Transport transport, ConnectionRegistry registry) {
+    EventBroadcaster broadcaster =
+        closeLater(
+            EventBroadcaster.builder(transport, registry).timeSource(time).scheduler(time).build());
+    broadcaster.start();
+    return broadcaster;
+  }
+
+  static Envelope event(int n) {
+    return Envelope.event(
+        SecurityEvent.of(n, n, "batch-" + n, "front_door", 40, RiskLevel.LOW, "event " + n, null));
+  }
+
+  static void publish(Broadcaster broadcaster, int n) {
+    broadcaster.publish(event(n)).toCompletableFuture().join();
+  }
+
+  /** A client's view: the messages it received, decoded. */
+  static List<Message> received(RecordingConnection connection) {
+    return connection.texts().stream().map(CODEC::decode).toList();
+  }
+
+  static List<Envelope> events(RecordingConnection connection) {
+    return received(connection).stream()
+        .filter(m -> m instanceof Envelope e && e.type().equals("event"))
+        .map(Envelope.class::cast)
+        .toList();
+  }
+
+  static List<Long> eventIds(RecordingConnection connection) {
+    return events(connection).stream().map(e -> e.dataAs(SecurityEvent.class).id()).toList();
+  }
+
+  static void awaitEvents(RecordingConnection connection, int count) {
+    await().atMost(WAIT).until(() -> events(connection).size() >= count);
+  }
+
+  @Test
+  void publishedEventsReachLocalClientsStampedWithSeqAndEpoch() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    RecordingConnection client = new RecordingConnection("ws-events-1");
+    registry.register("events", client);
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+
+    PublishReceipt first = broadcaster.publish(event(1)).toCompletableFuture().join();
+    publish(broadcaster, 2);
+
+    awaitEvents(client, 2);
+    List<Envelope> events = events(client);
+    assertThat(events).extracting(Envelope::seq).containsExactly(1L, 2L);
+    assertThat(events).extracting(Envelope::epoch).containsOnly(first.position().epoch());
+    assertThat(events).extracting(Envelope::replay).containsOnly(false);
+    assertThat(first.localOnly()).isFalse();
+    assertThat(first.position().seq()).isEqualTo(1);
+    assertThat(client.texts().get(0))
+        .endsWith(",\"seq\":1,\"epoch\":\"" + first.position().epoch() + "\"}");
+  }
+
+  @Test
+  void aPayloadWithoutTypeIsValidatedAndWrappedAsAnEvent() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    RecordingConnection client = new RecordingConnection("c");
+    registry.register("events", client);
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    Map<String, Object> payload =
+        Map.of(
+            "id",
+            7,
+            "event_id",
+            7,
+            "batch_id",
+            "b",
+            "camera_id",
+            "garage",
+            "risk_score",
+            81,
+            "risk_level",
+            "Critical",
+            "summary",
+            "Vehicle");
+
+    broadcaster.publish(payload).toCompletableFuture().join();
+
+    awaitEvents(client, 1);
+    assertThat(events(client).get(0).dataAs(SecurityEvent.class).riskLevel())
+        .isEqualTo(RiskLevel.CRITICAL);
+  }
+
+  @Test
+  void anInvalidPayloadIsRefusedAndNothingIsPublished() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    RecordingConnection client = new RecordingConnection("c");
+    registry.register("events", client);
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    Map<String, Object> payload =
+        Map.of(
+            "id",
+            7,
+            "event_id",
+            7,
+            "batch_id",
+            "b",
+            "camera_id",
+            "garage",
+            "risk_score",
+            181,
+            "risk_level",
+            "high",
+            "summary",
+            "Vehicle");
+
+    assertThatThrownBy(() -> broadcaster.publish(payload))
+        .isInstanceOf(InvalidPayloadException.class)
+        .hasMessageContaining("risk_score")
+        .hasMessageContaining("181");
+
+    publish(broadcaster, 1);
+    awaitEvents(client, 1);
+    assertThat(eventIds(client)).containsExactly(1L);
+    assertThat(transport.since("security_events", 0).latest()).isEqualTo(1);
+  }
+
+  @Test
+  void aPositionedMessageCannotBePublished() {
+    EventBroadcaster broadcaster = broadcaster(closeLater(InMemoryTransport.create()), registry());
+
+    assertThatThrownBy(() -> broadcaster.publish(event(1).withPosition(3, "e")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("seq=3");
+  }
+
+  @Test
+  void subscriptionsFilterEvents() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    RecordingConnection all = new RecordingConnection("all");
+    RecordingConnection alertsOnly = new RecordingConnection("alerts");
+    registry.register("events", all);
+    registry.register("events", alertsOnly).subscriptions().subscribe(List.of("alert.*"));
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+
+    publish(broadcaster, 1);
+    broadcaster
+        .publish(Envelope.of("alert.created", Map.of("id", "a1")))
+        .toCompletableFuture()
+        .join();
+
+    await().atMost(WAIT).until(() -> all.texts().size() == 2);
+    await().atMost(WAIT).until(() -> alertsOnly.texts().size() == 1);
+    assertThat(alertsOnly.texts().get(0)).contains("alert.created").contains("\"seq\":2");
+  }
+
+  @Test
+  void everyInstanceDeliversWithTheSameOffsets() {
+    InMemoryTransport shared = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registryA = registry();
+    ConnectionRegistry registryB = registry();
+    RecordingConnection onA = new RecordingConnection("a");
+    RecordingConnection onB = new RecordingConnection("b");
+    registryA.register("events", onA);
+    registryB.register("events", onB);
+    EventBroadcaster instanceA = broadcaster(shared, registryA);
+    EventBroadcaster instanceB = broadcaster(shared, registryB);
+
+    publish(instanceA, 1);
+    publish(instanceB, 2);
+    publish(instanceA, 3);
+
+    awaitEvents(onA, 3);
+    awaitEvents(onB, 3);
+    assertThat(events(onA)).isEqualTo(events(onB));
+    assertThat(events(onA)).extracting(Envelope::seq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aMessagePublishedStraightOnTheChannelReachesClientsWithoutSeq() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    RecordingConnection client = new RecordingConnection("c");
+    registry.register("events", client);
+    broadcaster(transport, registry);
+
+    transport.publish(
+        "security_events",
+        "{\"type\":\"event\",\"data\":{\"id\":9,\"event_id\":9,\"batch_id\":\"b\",\"camera_id\":\"c\","
+            + "\"risk_score\":10,\"risk_level\":\"low\",\"summary\":\"from python\",\"started_at\":null}}");
+
+    awaitEvents(client, 1);
+    assertThat(events(client).get(0).seq()).isNull();
+    assertThat(eventIds(client)).containsExactly(9L);
+  }
+
+  @Test
+  void unreadableMessagesOnTheChannelAreDroppedWithoutHurtingTheStream() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    RecordingConnection client = new RecordingConnection("c");
+    registry.register("events", client);
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+
+    transport.append("security_events", "not json at all");
+    publish(broadcaster, 2);
+
+    awaitEvents(client, 1);
+    assertThat(events(client).get(0).seq()).isEqualTo(2);
+  }
+
+  @Test
+  void resyncReplaysWhatALateClientMissedThenAcknowledges() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    RecordingConnection early = new RecordingConnection("early");
+    registry.register("events", early);
+    for (int n = 1; n <= 10; n++) {
+      publish(broadcaster, n);
+    }
+    awaitEvents(early, 10);
+    RecordingConnection late = new RecordingConnection("late");
+    RegisteredConnection registered = registry.register("events", late);
+    String epoch = events(early).get(0).epoch();
+
+    ResyncAck ack = broadcaster.resync(registered, new ResyncRequest("events", 4, epoch));
+    publish(broadcaster, 11);
+
+    assertThat(ack).isEqualTo(new ResyncAck("events", 4, 6, null, null, epoch, true));
+    awaitEvents(late, 7);
+    List<Envelope> view = events(late);
+    assertThat(view).extracting(Envelope::seq).containsExactly(5L, 6L, 7L, 8L, 9L, 10L, 11L);
+    assertThat(view.subList(0, 6)).extracting(Envelope::replay).containsOnly(true);
+    assertThat(view.get(6).replay()).isFalse();
+    List<Message> all = received(late);
+    assertThat(all.get(6)).isEqualTo(ack);
+  }
+
+  @Test
+  void resyncNeverRepeatsWhatTheConnectionWasAlreadyGiven() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    RecordingConnection witness = new RecordingConnection("witness");
+    registry.register("events", witness);
+    for (int n = 1; n <= 5; n++) {
+      publish(broadcaster, n);
+    }
+    awaitEvents(witness, 5);
+    RecordingConnection client = new RecordingConnection("client");
+    RegisteredConnection registered = registry.register("events", client);
+    for (int n = 6; n <= 10; n++) {
+      publish(broadcaster, n);
+    }
+    awaitEvents(client, 5);
+
+    ResyncAck first = broadcaster.resync(registered, new ResyncRequest("events", 3, null));
+    ResyncAck again = broadcaster.resync(registered, new ResyncRequest("events", 3, null));
+    ResyncAck older = broadcaster.resync(registered, new ResyncRequest("events", 1, null));
+
+    assertThat(first.replayedCount()).isEqualTo(2);
+    assertThat(again.replayedCount()).isZero();
+    assertThat(older.replayedCount()).isEqualTo(2);
+    await().atMost(WAIT).until(() -> received(client).size() == 12);
+    assertThat(events(client))
+        .extracting(Envelope::seq)
+        .containsExactly(6L, 7L, 8L, 9L, 10L, 4L, 5L, 2L, 3L);
+  }
+
+  @Test
+  void resyncFromTheOldestRetainedOffsetIsNotTooOld() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.withHistorySize(5));
+    ConnectionRegistry registry = registry();
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    RecordingConnection witness = new RecordingConnection("witness");
+    registry.register("events", witness);
+    for (int n = 1; n <= 12; n++) {
+      publish(broadcaster, n);
+    }
+    awaitEvents(witness, 12); // retained: 8..12
+    RegisteredConnection atOldest = lateClient(registry, "at-oldest");
+    RegisteredConnection justBefore = lateClient(registry, "just-before");
+    RegisteredConnection wayBefore = lateClient(registry, "way-before");
+
+    ResyncAck equal = broadcaster.resync(atOldest, new ResyncRequest("events", 8, null));
+    ResyncAck older = broadcaster.resync(justBefore, new ResyncRequest("events", 7, null));
+    ResyncAck muchOlder = broadcaster.resync(wayBefore, new ResyncRequest("events", 3, null));
+
+    assertThat(equal.gapTooOld()).isNull();
+    assertThat(equal.oldestAvailable()).isNull();
+    assertThat(equal.recovered()).isTrue();
+    assertThat(equal.replayedCount()).isEqualTo(4);
+    assertThat(older.gapTooOld()).isTrue();
+    assertThat(older.oldestAvailable()).isEqualTo(8);
+    assertThat(older.replayedCount()).isEqualTo(5);
+    assertThat(muchOlder.gapTooOld()).isTrue();
+    assertThat(muchOlder.recovered()).isFalse();
+    assertThat(muchOlder.replayedCount()).isEqualTo(5);
+    assertThat(CODEC.encode(muchOlder)).contains("\"gap_too_old\":true,\"oldest_available\":8");
+  }
+
+  private static RegisteredConnection lateClient(ConnectionRegistry registry, String id) {
+    return registry.register("events", new RecordingConnection(id));
+  }
+
+  @Test
+  void resyncWithAnotherEpochIsNotRecoveredAndReplaysEverythingRetained() {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    RecordingConnection witness = new RecordingConnection("witness");
+    registry.register("events", witness);
+    for (int n = 1; n <= 3; n++) {
+      publish(broadcaster, n);
+    }
+    awaitEvents(witness, 3);
+    RecordingConnection client = new RecordingConnection("client");
+    RegisteredConnection registered = registry.register("events", client);
+
+    ResyncAck ack = broadcaster.resync(registered, new ResyncRequest("events", 2, "old-epoch"));
+
+    assertThat(ack.recovered()).isFalse();
+    assertThat(ack.replayedCount()).isEqualTo(3);
+    assertThat(ack.epoch()).isEqualTo(transport.since("security_events", 0).epoch());
+    await().atMost(WAIT).until(() -> events(client).size() == 3);
+  }
+
+  @Test
+  void noGapAndNoDuplicateBetweenReplayAndLiveWhileEventsArrive() throws Exception {
+    InMemoryTransport transport = closeLater(InMemoryTransport.create());
+    ConnectionRegistry registry = registry();
+    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    int total = 600;
+    Thread publisher =
+        new Thread(
+            () -> {
+              for (int n = 1; n <= total; n++) {
+                publish(broadcaster, n);
+              }
+            });
+    publisher.start();
+    await().atMost(WAIT).until(() -> transport.since("security_events", 0).latest() >= 100);
+
+    RecordingConnection client = new RecordingConnection("reconnected");
+    RegisteredConnection registered = registry.register("events", client);
+    broadcaster.resync(registered, new ResyncRequest("events", 0, null));
+    publisher.join(TimeUnit.SECONDS.toMillis(30));
+
+    await().atMost(WAIT).until(() -> events(client).size() >= total);
+    List<Long> seqs = events(client).stream().map(Envelope::seq).toList();
+    assertThat(seqs).hasSize(total);
+    List<Long> sorted = seqs.stream().sorted().toList();
+    assertThat(sorted)
+        .isEqualTo(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+    assertThat(events(client).stream().filter(Envelope::replay).map(Envelope::seq).toList())
+        .as("replayed part is in order and precedes the live part it joins")
+        .isSorted();
+  }
+
+  @Test
+  void duplicatesAreDroppedAndGapsFilledFromTheHistory() {
+    InMemoryTransport backbone = closeLater(InMemoryTransport.create());
+    Transport tampering = new TamperingTransport(backbone);
+    ConnectionRegistry registry = registry();
+    RecordingConnection client = new RecordingConnection("c");
+    registry.register("events", client);
+    EventBroadcaster broadcaster = broadcaster(tampering, registry);
+
+    // 31 is delivered, so the dropped 30 is noticed as a gap and filled; a backbone that drops
+    // a trailing message without breaking the subscription is out of reach of any subscriber.
+    for (int n = 1; n <= 31; n++) {
+      publish(broadcaster, n);
+    }
+
+    awaitEvents(client, 31);
+    assertThat(events(client))
+        .extracting(Envelope::seq)
+        .isEqualTo(LongStream.rangeClosed(1, 31).boxed().toList());
+  }
+
+  /** Delivers every message twice and drops every third one, as a misbehaving backbone might. */
+  private static final class TamperingTransport implements Transport {
+    private final Transport delegate;
+
+    TamperingTransport(Transport delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletionStage<StreamPosition> append(String channel, String payload) {
+      return delegate.append(channel, payload);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String channel, String payload) {
+      return delegate.publish(channel, payload);
+    }
+
+    @Override
+    public TransportSubscription subscribe(String channel, TransportListener listener) {
+      return delegate.subscribe(
+          channel,
+          message -> {
+            if (message.seq() != null && message.seq() % 3 == 0) {
+              return;
+            }
+            listener.onMessage(message);
+            listener.onMessage(message);
+          });
+    }
+
+    @Override
+    public StreamHistory since(String channel, long offset) {
+      return delegate.since(channel, offset);
+    }
+
+    @Override
+    public String name() {
+      return "tampering";
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
+  @Test
+  void resyncRequestReadsTheClientData() {
+    assertThat(
+            ResyncRequest.fromData(Map.of("channel", "events", "last_sequence", 12, "epoch", "e1")))
+        .isEqualTo(new ResyncRequest("events", 12, "e1"));
+    assertThat(ResyncRequest.fromData(null)).isEqualTo(new ResyncRequest("unknown", 0, null));
+    assertThatThrownBy(() -> ResyncRequest.fromData(Map.of("last_sequence", -1)))
+        .isInstanceOf(InvalidPayloadException.class)
+        .hasMessageContaining("last_sequence");
+    assertThatThrownBy(() -> ResyncRequest.fromData(Map.of("last_sequence", "5")))
+        .hasMessageContaining("\"5\"");
+  }
+
+  @Test
+  void notDegradedOnTheInMemoryDefault() {
+    EventBroadcaster broadcaster = broadcaster(closeLater(InMemoryTransport.create()), registry());
+
+    assertThat(broadcaster.isDegraded()).isFalse();
+    assertThat(broadcaster.degradedNotice()).isEmpty();
+    assertThat(ServiceStatus.of("x", "healthy", null).circuitState()).isNull();
+  }
+}

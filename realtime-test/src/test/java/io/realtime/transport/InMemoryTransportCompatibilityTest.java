@@ -1,0 +1,16 @@
+package io.realtime.transport;
+
+import io.realtime.tck.TransportCompatibilityKit;
+
+class InMemoryTransportCompatibilityTest extends TransportCompatibilityKit {
+
+  @Override
+  protected Transport createTransport() {
+    return InMemoryTransport.withHistorySize(historySize());
+  }
+
+  @Override
+  protected int historySize() {
+    return 50;
+  }
+}
