@@ -1,7 +1,9 @@
 package io.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.connection.CloseReason;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.OutboundLimits;
@@ -10,6 +12,8 @@ import io.realtime.message.Envelope;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.test.RecordingConnection;
+import io.realtime.transport.InMemoryTransport;
+import io.realtime.transport.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,24 +55,28 @@ class ReadmeExampleTest {
         ConnectionRegistry.builder()
             .outboundLimits(new OutboundLimits(1_000, 1 << 20)) // then 1013 "slow consumer"
             .build();
+    Transport transport = InMemoryTransport.create(); // one instance; Redis for several
+    EventBroadcaster events = EventBroadcaster.builder(transport, registry).build();
+    events.start();
 
     // The WebSocket adapter registers each connection when it opens.
     RegisteredConnection client = registry.register("events", connection);
     client.subscriptions().subscribe(List.of("event", "alert.*"));
 
-    // Envelope.fromPayload(map) validates a producer's JSON as the original does.
-    Envelope event =
+    // events.publish(map) validates a producer's JSON as the original does.
+    events.publish(
         Envelope.event(
             SecurityEvent.of(
-                1, 1, "b1", "front_door", 75, RiskLevel.HIGH, "Person detected", null));
-    registry.broadcast("events", event);
-
-    // Graceful shutdown: every client gets {"type":"system.shutdown",...}, then close 1001.
-    registry.shutdown(Duration.ofSeconds(5)).join();
+                1, 1, "b1", "front_door", 75, RiskLevel.HIGH, "Person detected", null)));
     // --- README snippet ends
 
+    await().atMost(Duration.ofSeconds(10)).until(() -> connection.texts().size() == 1);
+    events.close();
+    registry.shutdown(Duration.ofSeconds(5)).join();
+    transport.close();
+
     assertThat(connection.texts()).hasSize(2);
-    assertThat(connection.texts().get(0)).contains("\"risk_level\":\"high\"");
+    assertThat(connection.texts().get(0)).contains("\"risk_level\":\"high\"").contains("\"seq\":1");
     assertThat(connection.texts().get(1)).contains("system.shutdown");
     assertThat(connection.awaitClose(Duration.ofSeconds(5))).isEqualTo(CloseReason.SERVER_SHUTDOWN);
   }

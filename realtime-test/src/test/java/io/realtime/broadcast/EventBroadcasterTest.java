@@ -25,12 +25,14 @@ import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Publishing, stream stamping, filtering and resync on the in-memory transport. */
@@ -41,6 +43,22 @@ class EventBroadcasterTest {
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final ManualTime time = new ManualTime();
+  private InMemoryTransport transport;
+  private ConnectionRegistry registry;
+  private EventBroadcaster broadcaster;
+
+  @BeforeEach
+  void setUp() {
+    transport = closeLater(InMemoryTransport.create());
+    registry = registry();
+    broadcaster = broadcaster(transport, registry);
+  }
+
+  private RecordingConnection client(String id) {
+    RecordingConnection connection = new RecordingConnection(id);
+    registry.register("events", connection);
+    return connection;
+  }
 
   @AfterEach
   void tearDown() throws Exception {
@@ -97,11 +115,7 @@ class EventBroadcasterTest {
 
   @Test
   void publishedEventsReachLocalClientsStampedWithSeqAndEpoch() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    RecordingConnection client = new RecordingConnection("ws-events-1");
-    registry.register("events", client);
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    RecordingConnection client = client("ws-events-1");
 
     PublishReceipt first = broadcaster.publish(event(1)).toCompletableFuture().join();
     publish(broadcaster, 2);
@@ -117,29 +131,22 @@ class EventBroadcasterTest {
         .endsWith(",\"seq\":1,\"epoch\":\"" + first.position().epoch() + "\"}");
   }
 
+  private static Map<String, Object> eventPayload(int riskScore, String riskLevel) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("id", 7);
+    payload.put("event_id", 7);
+    payload.put("batch_id", "b");
+    payload.put("camera_id", "garage");
+    payload.put("risk_score", riskScore);
+    payload.put("risk_level", riskLevel);
+    payload.put("summary", "Vehicle");
+    return payload;
+  }
+
   @Test
   void aPayloadWithoutTypeIsValidatedAndWrappedAsAnEvent() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    RecordingConnection client = new RecordingConnection("c");
-    registry.register("events", client);
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
-    Map<String, Object> payload =
-        Map.of(
-            "id",
-            7,
-            "event_id",
-            7,
-            "batch_id",
-            "b",
-            "camera_id",
-            "garage",
-            "risk_score",
-            81,
-            "risk_level",
-            "Critical",
-            "summary",
-            "Vehicle");
+    RecordingConnection client = client("c");
+    Map<String, Object> payload = eventPayload(81, "Critical");
 
     broadcaster.publish(payload).toCompletableFuture().join();
 
@@ -150,27 +157,8 @@ class EventBroadcasterTest {
 
   @Test
   void anInvalidPayloadIsRefusedAndNothingIsPublished() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    RecordingConnection client = new RecordingConnection("c");
-    registry.register("events", client);
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
-    Map<String, Object> payload =
-        Map.of(
-            "id",
-            7,
-            "event_id",
-            7,
-            "batch_id",
-            "b",
-            "camera_id",
-            "garage",
-            "risk_score",
-            181,
-            "risk_level",
-            "high",
-            "summary",
-            "Vehicle");
+    RecordingConnection client = client("c");
+    Map<String, Object> payload = eventPayload(181, "high");
 
     assertThatThrownBy(() -> broadcaster.publish(payload))
         .isInstanceOf(InvalidPayloadException.class)
@@ -185,8 +173,6 @@ class EventBroadcasterTest {
 
   @Test
   void aPositionedMessageCannotBePublished() {
-    EventBroadcaster broadcaster = broadcaster(closeLater(InMemoryTransport.create()), registry());
-
     assertThatThrownBy(() -> broadcaster.publish(event(1).withPosition(3, "e")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("seq=3");
@@ -194,13 +180,9 @@ class EventBroadcasterTest {
 
   @Test
   void subscriptionsFilterEvents() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    RecordingConnection all = new RecordingConnection("all");
-    RecordingConnection alertsOnly = new RecordingConnection("alerts");
-    registry.register("events", all);
-    registry.register("events", alertsOnly).subscriptions().subscribe(List.of("alert.*"));
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    RecordingConnection all = client("all");
+    RecordingConnection alertsOnly = client("alerts");
+    registry.find("alerts").orElseThrow().subscriptions().subscribe(List.of("alert.*"));
 
     publish(broadcaster, 1);
     broadcaster
@@ -215,19 +197,15 @@ class EventBroadcasterTest {
 
   @Test
   void everyInstanceDeliversWithTheSameOffsets() {
-    InMemoryTransport shared = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registryA = registry();
+    RecordingConnection onA = client("a");
     ConnectionRegistry registryB = registry();
-    RecordingConnection onA = new RecordingConnection("a");
     RecordingConnection onB = new RecordingConnection("b");
-    registryA.register("events", onA);
     registryB.register("events", onB);
-    EventBroadcaster instanceA = broadcaster(shared, registryA);
-    EventBroadcaster instanceB = broadcaster(shared, registryB);
+    EventBroadcaster instanceB = broadcaster(transport, registryB);
 
-    publish(instanceA, 1);
+    publish(broadcaster, 1);
     publish(instanceB, 2);
-    publish(instanceA, 3);
+    publish(broadcaster, 3);
 
     awaitEvents(onA, 3);
     awaitEvents(onB, 3);
@@ -237,11 +215,7 @@ class EventBroadcasterTest {
 
   @Test
   void aMessagePublishedStraightOnTheChannelReachesClientsWithoutSeq() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    RecordingConnection client = new RecordingConnection("c");
-    registry.register("events", client);
-    broadcaster(transport, registry);
+    RecordingConnection client = client("c");
 
     transport.publish(
         "security_events",
@@ -255,11 +229,7 @@ class EventBroadcasterTest {
 
   @Test
   void unreadableMessagesOnTheChannelAreDroppedWithoutHurtingTheStream() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    RecordingConnection client = new RecordingConnection("c");
-    registry.register("events", client);
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    RecordingConnection client = client("c");
 
     transport.append("security_events", "not json at all");
     publish(broadcaster, 2);
@@ -270,9 +240,6 @@ class EventBroadcasterTest {
 
   @Test
   void resyncReplaysWhatALateClientMissedThenAcknowledges() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
     RecordingConnection early = new RecordingConnection("early");
     registry.register("events", early);
     for (int n = 1; n <= 10; n++) {
@@ -298,9 +265,6 @@ class EventBroadcasterTest {
 
   @Test
   void resyncNeverRepeatsWhatTheConnectionWasAlreadyGiven() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
     RecordingConnection witness = new RecordingConnection("witness");
     registry.register("events", witness);
     for (int n = 1; n <= 5; n++) {
@@ -329,22 +293,22 @@ class EventBroadcasterTest {
 
   @Test
   void resyncFromTheOldestRetainedOffsetIsNotTooOld() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.withHistorySize(5));
-    ConnectionRegistry registry = registry();
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
+    ConnectionRegistry smallRegistry = registry();
+    EventBroadcaster small =
+        broadcaster(closeLater(InMemoryTransport.withHistorySize(5)), smallRegistry);
     RecordingConnection witness = new RecordingConnection("witness");
-    registry.register("events", witness);
+    smallRegistry.register("events", witness);
     for (int n = 1; n <= 12; n++) {
-      publish(broadcaster, n);
+      publish(small, n);
     }
     awaitEvents(witness, 12); // retained: 8..12
-    RegisteredConnection atOldest = lateClient(registry, "at-oldest");
-    RegisteredConnection justBefore = lateClient(registry, "just-before");
-    RegisteredConnection wayBefore = lateClient(registry, "way-before");
+    RegisteredConnection atOldest = lateClient(smallRegistry, "at-oldest");
+    RegisteredConnection justBefore = lateClient(smallRegistry, "just-before");
+    RegisteredConnection wayBefore = lateClient(smallRegistry, "way-before");
 
-    ResyncAck equal = broadcaster.resync(atOldest, new ResyncRequest("events", 8, null));
-    ResyncAck older = broadcaster.resync(justBefore, new ResyncRequest("events", 7, null));
-    ResyncAck muchOlder = broadcaster.resync(wayBefore, new ResyncRequest("events", 3, null));
+    ResyncAck equal = small.resync(atOldest, new ResyncRequest("events", 8, null));
+    ResyncAck older = small.resync(justBefore, new ResyncRequest("events", 7, null));
+    ResyncAck muchOlder = small.resync(wayBefore, new ResyncRequest("events", 3, null));
 
     assertThat(equal.gapTooOld()).isNull();
     assertThat(equal.oldestAvailable()).isNull();
@@ -365,9 +329,6 @@ class EventBroadcasterTest {
 
   @Test
   void resyncWithAnotherEpochIsNotRecoveredAndReplaysEverythingRetained() {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
     RecordingConnection witness = new RecordingConnection("witness");
     registry.register("events", witness);
     for (int n = 1; n <= 3; n++) {
@@ -387,9 +348,6 @@ class EventBroadcasterTest {
 
   @Test
   void noGapAndNoDuplicateBetweenReplayAndLiveWhileEventsArrive() throws Exception {
-    InMemoryTransport transport = closeLater(InMemoryTransport.create());
-    ConnectionRegistry registry = registry();
-    EventBroadcaster broadcaster = broadcaster(transport, registry);
     int total = 600;
     Thread publisher =
         new Thread(
@@ -419,17 +377,17 @@ class EventBroadcasterTest {
 
   @Test
   void duplicatesAreDroppedAndGapsFilledFromTheHistory() {
-    InMemoryTransport backbone = closeLater(InMemoryTransport.create());
-    Transport tampering = new TamperingTransport(backbone);
-    ConnectionRegistry registry = registry();
+    ConnectionRegistry tamperedRegistry = registry();
     RecordingConnection client = new RecordingConnection("c");
-    registry.register("events", client);
-    EventBroadcaster broadcaster = broadcaster(tampering, registry);
+    tamperedRegistry.register("events", client);
+    EventBroadcaster tampered =
+        broadcaster(
+            new TamperingTransport(closeLater(InMemoryTransport.create())), tamperedRegistry);
 
     // 31 is delivered, so the dropped 30 is noticed as a gap and filled; a backbone that drops
     // a trailing message without breaking the subscription is out of reach of any subscriber.
     for (int n = 1; n <= 31; n++) {
-      publish(broadcaster, n);
+      publish(tampered, n);
     }
 
     awaitEvents(client, 31);
@@ -500,8 +458,6 @@ class EventBroadcasterTest {
 
   @Test
   void notDegradedOnTheInMemoryDefault() {
-    EventBroadcaster broadcaster = broadcaster(closeLater(InMemoryTransport.create()), registry());
-
     assertThat(broadcaster.isDegraded()).isFalse();
     assertThat(broadcaster.degradedNotice()).isEmpty();
     assertThat(ServiceStatus.of("x", "healthy", null).circuitState()).isNull();
