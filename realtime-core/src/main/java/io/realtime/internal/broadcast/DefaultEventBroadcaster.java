@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link EventBroadcaster}.
  *
- * <p>Stream messages reach the local connections through {@link #deliver}, always under {@code
- * deliveryLock}: the transport's listener, the catch-up after (re)subscribing and resync replays
- * all take it, so each connection sees one ordered, gapless sequence.
+ * <p>Stream messages reach the local connections through a {@link StreamFollower}: the transport's
+ * listener, the catch-up after (re)subscribing and resync replays all run under its lock, so each
+ * connection sees one ordered, gapless sequence.
  *
  * <p>This class is internal and is hence not for public use. Use {@link EventBroadcaster#builder}.
  */
@@ -102,9 +102,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   private final TransportSubscription fallbackSubscription;
   private final ResilientSubscription subscription;
 
-  private final Object deliveryLock = new Object();
-  private String epoch;
-  private long lastDelivered;
+  private final StreamFollower follower;
   private final Map<String, Long> replayedFrom = new ConcurrentHashMap<>();
 
   /**
@@ -124,6 +122,9 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     } else {
       ownedScheduler = null;
     }
+    this.follower =
+        new StreamFollower(
+            settings.transport(), settings.transportChannel(), this::deliver, replayedFrom::clear);
     this.fallbackSubscription =
         fallback.subscribe(
             settings.transportChannel(), message -> deliverLocally(message.payload()));
@@ -204,103 +205,15 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   }
 
   private void onTransportMessage(TransportMessage message) {
-    synchronized (deliveryLock) {
-      if (!message.isStream()) {
-        deliverLocally(message.payload());
-        return;
-      }
-      if (!message.epoch().equals(epoch)) {
-        adoptEpoch(message.epoch(), message.seq() - 1);
-      }
-      if (message.seq() <= lastDelivered) {
-        return;
-      }
-      if (message.seq() > lastDelivered + 1) {
-        fillGap(message.seq());
-      }
-      deliver(message);
-    }
-  }
-
-  /**
-   * A history seen for the first time: the first one sets the baseline; a later one means the
-   * backbone lost its data, so offsets start again.
-   */
-  private void adoptEpoch(String newEpoch, long baseline) {
-    if (epoch != null) {
-      log.warn(
-          "Stream {} changed history from epoch {} to {}: offsets restart",
-          settings.transportChannel(),
-          epoch,
-          newEpoch);
-      baseline = 0;
-    }
-    epoch = newEpoch;
-    lastDelivered = Math.max(0, baseline);
-    replayedFrom.clear();
-  }
-
-  /** Delivers from the history what the transport skipped before {@code upTo}. */
-  private void fillGap(long upTo) {
-    StreamHistory history;
-    try {
-      history = settings.transport().since(settings.transportChannel(), lastDelivered);
-    } catch (RuntimeException e) {
-      log.warn(
-          "Cannot fill the gap {}..{} on {}: {}",
-          lastDelivered + 1,
-          upTo - 1,
-          settings.transportChannel(),
-          e.toString());
-      return;
-    }
-    if (!history.epoch().equals(epoch)) {
-      return;
-    }
-    if (history.isTooOld(lastDelivered + 1)) {
-      log.warn(
-          "Messages {}..{} of {} are no longer in its history",
-          lastDelivered + 1,
-          history.oldest() - 1,
-          settings.transportChannel());
-    }
-    for (TransportMessage missed : history.messages()) {
-      if (missed.seq() > lastDelivered && missed.seq() < upTo) {
-        deliver(missed);
-      }
-    }
-  }
-
-  /** Catches up after (re)subscribing: delivers what was appended while not subscribed. */
-  private void catchUp() {
-    synchronized (deliveryLock) {
-      StreamHistory history;
-      try {
-        history =
-            settings
-                .transport()
-                .since(settings.transportChannel(), epoch == null ? Long.MAX_VALUE : lastDelivered);
-      } catch (RuntimeException e) {
-        log.warn("Cannot catch up on {}: {}", settings.transportChannel(), e.toString());
-        return;
-      }
-      if (!history.epoch().equals(epoch)) {
-        adoptEpoch(history.epoch(), history.latest());
-        if (lastDelivered == 0) {
-          history = settings.transport().since(settings.transportChannel(), 0);
-        }
-      }
-      for (TransportMessage missed : history.messages()) {
-        if (missed.seq() > lastDelivered) {
-          deliver(missed);
-        }
-      }
+    if (message.isStream()) {
+      follower.onMessage(message);
+    } else {
+      deliverLocally(message.payload());
     }
   }
 
   /** Stamps a stream message with its position and fans it out, encoded once. */
   private void deliver(TransportMessage message) {
-    lastDelivered = message.seq();
     Message decoded = decode(message.payload());
     if (decoded instanceof Envelope envelope) {
       Envelope positioned = envelope.withPosition(message.seq(), message.epoch());
@@ -329,59 +242,62 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   public ResyncAck resync(RegisteredConnection connection, ResyncRequest request) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(request, "request");
-    synchronized (deliveryLock) {
-      StreamHistory history;
-      try {
-        history = settings.transport().since(settings.transportChannel(), 0);
-      } catch (RuntimeException e) {
-        log.warn("Resync of {} failed: {}", connection.id(), e.toString());
-        ResyncAck ack =
-            new ResyncAck(request.channel(), request.lastSequence(), 0, null, null, epoch, false);
-        connection.send(ack);
-        return ack;
-      }
-      boolean sameEpoch = request.epoch() == null || request.epoch().equals(history.epoch());
-      long from = sameEpoch ? request.lastSequence() : 0;
-      long deliveredHere = history.epoch().equals(epoch) ? lastDelivered : 0;
-      long firstQueued = connection.firstBroadcastSeq(history.epoch());
-      long coveredFrom = firstQueued > 0 ? firstQueued : deliveredHere + 1;
-      Long replayed = replayedFrom.get(replayKey(connection, history.epoch()));
-      if (replayed != null) {
-        coveredFrom = Math.min(coveredFrom, replayed);
-      }
-      int count = 0;
-      long firstReplayed = 0;
-      for (TransportMessage message : history.messages()) {
-        if (message.seq() > from && message.seq() < coveredFrom) {
-          Message decoded = decode(message.payload());
-          if (decoded instanceof Envelope envelope) {
-            connection.send(envelope.withPosition(message.seq(), message.epoch()).asReplay());
-            count++;
-            if (firstReplayed == 0) {
-              firstReplayed = message.seq();
-            }
-          }
-        }
-      }
-      if (firstReplayed > 0) {
-        String key = replayKey(connection, history.epoch());
-        if (replayedFrom.put(key, firstReplayed) == null) {
-          connection.closeFuture().thenRun(() -> replayedFrom.remove(key));
-        }
-      }
-      boolean tooOld = history.isTooOld(from);
+    return follower.locked(() -> replay(connection, request));
+  }
+
+  private ResyncAck replay(RegisteredConnection connection, ResyncRequest request) {
+    StreamHistory history;
+    try {
+      history = settings.transport().since(settings.transportChannel(), 0);
+    } catch (RuntimeException e) {
+      log.warn("Resync of {} failed: {}", connection.id(), e.toString());
       ResyncAck ack =
           new ResyncAck(
-              request.channel(),
-              request.lastSequence(),
-              count,
-              tooOld ? Boolean.TRUE : null,
-              tooOld ? history.oldest() : null,
-              history.epoch(),
-              sameEpoch && !tooOld);
+              request.channel(), request.lastSequence(), 0, null, null, follower.epoch(), false);
       connection.send(ack);
       return ack;
     }
+    boolean sameEpoch = request.epoch() == null || request.epoch().equals(history.epoch());
+    long from = sameEpoch ? request.lastSequence() : 0;
+    long deliveredHere = history.epoch().equals(follower.epoch()) ? follower.lastDelivered() : 0;
+    long firstQueued = connection.firstBroadcastSeq(history.epoch());
+    long coveredFrom = firstQueued > 0 ? firstQueued : deliveredHere + 1;
+    Long replayed = replayedFrom.get(replayKey(connection, history.epoch()));
+    if (replayed != null) {
+      coveredFrom = Math.min(coveredFrom, replayed);
+    }
+    int count = 0;
+    long firstReplayed = 0;
+    for (TransportMessage message : history.messages()) {
+      if (message.seq() > from && message.seq() < coveredFrom) {
+        Message decoded = decode(message.payload());
+        if (decoded instanceof Envelope envelope) {
+          connection.send(envelope.withPosition(message.seq(), message.epoch()).asReplay());
+          count++;
+          if (firstReplayed == 0) {
+            firstReplayed = message.seq();
+          }
+        }
+      }
+    }
+    if (firstReplayed > 0) {
+      String key = replayKey(connection, history.epoch());
+      if (replayedFrom.put(key, firstReplayed) == null) {
+        connection.closeFuture().thenRun(() -> replayedFrom.remove(key));
+      }
+    }
+    boolean tooOld = history.isTooOld(from);
+    ResyncAck ack =
+        new ResyncAck(
+            request.channel(),
+            request.lastSequence(),
+            count,
+            tooOld ? Boolean.TRUE : null,
+            tooOld ? history.oldest() : null,
+            history.epoch(),
+            sameEpoch && !tooOld);
+    connection.send(ack);
+    return ack;
   }
 
   private static String replayKey(RegisteredConnection connection, String epoch) {
@@ -428,7 +344,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   private final class SubscriptionEvents implements ResilientSubscription.Events {
     @Override
     public void onSubscribed() {
-      catchUp();
+      follower.catchUp(false);
     }
 
     @Override
