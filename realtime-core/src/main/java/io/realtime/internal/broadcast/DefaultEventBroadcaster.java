@@ -22,6 +22,7 @@ import io.realtime.transport.Transport;
 import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportMessage;
 import io.realtime.transport.TransportSubscription;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -131,7 +132,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     this.subscription =
         new ResilientSubscription(
             settings.transport(),
-            settings.transportChannel(),
+            List.of(settings.transportChannel()),
             this::onTransportMessage,
             settings.breaker(),
             settings.recovery(),

@@ -7,16 +7,18 @@ import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportMessage;
 import io.realtime.transport.TransportSubscription;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A subscription that survives the backbone's failures. Failures (a subscription that breaks, a
- * subscribe that throws, publishes that fail) feed the circuit breaker; the subscription is retried
- * with backoff; after the policy's attempts, or whenever the breaker is open, it is
- * <em>degraded</em> and probes again as soon as the breaker lets a half-open call through. A
- * successful probe closes the breaker and leaves degraded mode by itself.
+ * A subscription to one or more channels that survives the backbone's failures. Failures (a
+ * subscription that breaks, a subscribe that throws, publishes that fail) feed the circuit breaker;
+ * the subscription is retried with backoff; after the policy's attempts, or whenever the breaker is
+ * open, it is <em>degraded</em> and probes again as soon as the breaker lets a half-open call
+ * through. A successful probe closes the breaker and leaves degraded mode by itself.
  *
  * <p>This class is internal and is hence not for public use.
  */
@@ -41,14 +43,15 @@ public final class ResilientSubscription implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResilientSubscription.class);
 
   private final Transport transport;
-  private final String channel;
+  private final List<String> channels;
+  private final String description;
   private final TransportListener downstream;
   private final CircuitBreaker breaker;
   private final RecoveryPolicy policy;
   private final TaskScheduler scheduler;
   private final Events events;
 
-  private TransportSubscription subscription;
+  private List<TransportSubscription> subscriptions;
   private TaskScheduler.Cancellable nextAttempt;
   private int failedAttempts;
   private boolean degraded;
@@ -58,8 +61,8 @@ public final class ResilientSubscription implements AutoCloseable {
    * Creates the subscription; {@link #start()} makes the first attempt.
    *
    * @param transport the transport
-   * @param channel the channel
-   * @param downstream receives the messages
+   * @param channels the channels, subscribed together
+   * @param downstream receives the messages of every channel
    * @param breaker the breaker guarding the transport
    * @param policy the retry policy
    * @param scheduler runs the retries
@@ -67,14 +70,18 @@ public final class ResilientSubscription implements AutoCloseable {
    */
   public ResilientSubscription(
       Transport transport,
-      String channel,
+      List<String> channels,
       TransportListener downstream,
       CircuitBreaker breaker,
       RecoveryPolicy policy,
       TaskScheduler scheduler,
       Events events) {
     this.transport = Objects.requireNonNull(transport, "transport");
-    this.channel = Objects.requireNonNull(channel, "channel");
+    this.channels = List.copyOf(channels);
+    if (this.channels.isEmpty()) {
+      throw new IllegalArgumentException("at least one channel is needed");
+    }
+    this.description = String.join(",", this.channels);
     this.downstream = Objects.requireNonNull(downstream, "downstream");
     this.breaker = Objects.requireNonNull(breaker, "breaker");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -108,7 +115,7 @@ public final class ResilientSubscription implements AutoCloseable {
    * @param cause the failure
    */
   public void recordFailure(Throwable cause) {
-    log.debug("Transport {} failed on channel {}", transport.name(), channel, cause);
+    log.debug("Transport {} failed on {}", transport.name(), description, cause);
     breaker.recordFailure();
   }
 
@@ -118,7 +125,8 @@ public final class ResilientSubscription implements AutoCloseable {
         return;
       }
       nextAttempt = null;
-      if (subscription != null && subscription.isActive()) {
+      if (subscriptions != null
+          && subscriptions.stream().allMatch(TransportSubscription::isActive)) {
         return;
       }
     }
@@ -127,11 +135,15 @@ public final class ResilientSubscription implements AutoCloseable {
       scheduleAttempt(probeDelay());
       return;
     }
-    TransportSubscription made;
+    List<TransportSubscription> made = new ArrayList<>(channels.size());
     try {
-      made = transport.subscribe(channel, new Listener());
+      Listener listener = new Listener();
+      for (String channel : channels) {
+        made.add(transport.subscribe(channel, listener));
+      }
     } catch (RuntimeException e) {
-      log.warn("Subscribing to {} on {} failed: {}", channel, transport.name(), e.toString());
+      made.forEach(TransportSubscription::close);
+      log.warn("Subscribing to {} on {} failed: {}", description, transport.name(), e.toString());
       breaker.recordFailure();
       failed();
       return;
@@ -140,18 +152,18 @@ public final class ResilientSubscription implements AutoCloseable {
     boolean recovered;
     synchronized (this) {
       if (closed) {
-        made.close();
+        made.forEach(TransportSubscription::close);
         return;
       }
-      subscription = made;
+      subscriptions = made;
       failedAttempts = 0;
       recovered = degraded;
       degraded = false;
     }
-    log.info("Subscribed to {} on {}", channel, transport.name());
+    log.info("Subscribed to {} on {}", description, transport.name());
     events.onSubscribed();
     if (recovered) {
-      log.info("Channel {} left degraded mode", channel);
+      log.info("{} left degraded mode", description);
       events.onRecovered();
     }
   }
@@ -170,24 +182,19 @@ public final class ResilientSubscription implements AutoCloseable {
       scheduleAttempt(probeDelay());
     } else {
       Duration delay = policy.delay(attempts);
-      log.info("Retrying subscription to {} in {} (attempt {})", channel, delay, attempts + 1);
+      log.info("Retrying subscription to {} in {} (attempt {})", description, delay, attempts + 1);
       scheduleAttempt(delay);
     }
   }
 
   /** The breaker opened (for any reason): drop the subscription and wait for a half-open probe. */
   private void breakerOpened() {
-    TransportSubscription current;
     synchronized (this) {
       if (closed) {
         return;
       }
-      current = subscription;
-      subscription = null;
     }
-    if (current != null) {
-      current.close();
-    }
+    dropSubscriptions();
     degrade();
     scheduleAttempt(probeDelay());
   }
@@ -206,9 +213,9 @@ public final class ResilientSubscription implements AutoCloseable {
       degraded = true;
     }
     log.error(
-        "DEGRADED MODE: channel {} on {} is unavailable (breaker {}); local delivery continues and"
+        "DEGRADED MODE: {} on {} is unavailable (breaker {}); local delivery continues and"
             + " recovery is retried automatically",
-        channel,
+        description,
         transport.name(),
         state.wireName());
     events.onDegraded(state);
@@ -228,20 +235,27 @@ public final class ResilientSubscription implements AutoCloseable {
 
   @Override
   public void close() {
-    TransportSubscription current;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      current = subscription;
-      subscription = null;
       if (nextAttempt != null) {
         nextAttempt.cancel();
       }
     }
+    dropSubscriptions();
+  }
+
+  /** Closes every subscription; one that broke takes the others down with it. */
+  private void dropSubscriptions() {
+    List<TransportSubscription> current;
+    synchronized (this) {
+      current = subscriptions;
+      subscriptions = null;
+    }
     if (current != null) {
-      current.close();
+      current.forEach(TransportSubscription::close);
     }
   }
 
@@ -253,10 +267,14 @@ public final class ResilientSubscription implements AutoCloseable {
 
     @Override
     public void onFailure(Throwable cause) {
-      log.warn("Subscription to {} on {} broke: {}", channel, transport.name(), cause.toString());
       synchronized (ResilientSubscription.this) {
-        subscription = null;
+        if (subscriptions == null) {
+          return; // another channel of the same set already reported it
+        }
       }
+      log.warn(
+          "Subscription to {} on {} broke: {}", description, transport.name(), cause.toString());
+      dropSubscriptions();
       breaker.recordFailure();
       failed();
     }
