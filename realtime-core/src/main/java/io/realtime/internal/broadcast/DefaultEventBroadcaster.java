@@ -10,10 +10,8 @@ import io.realtime.internal.NamedThreadFactory;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
-import io.realtime.message.MessageFormatException;
 import io.realtime.message.ResyncAck;
 import io.realtime.message.ResyncRequest;
-import io.realtime.message.payload.ServiceStatus;
 import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
@@ -227,16 +225,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   }
 
   private Message decode(String payload) {
-    try {
-      return codec.decode(payload);
-    } catch (MessageFormatException e) {
-      log.warn(
-          "Dropping an unreadable message on {}: {} ({})",
-          settings.transportChannel(),
-          e.getMessage(),
-          e.code().wireName());
-      return null;
-    }
+    return Payloads.decodeOrNull(codec, payload, settings.transportChannel());
   }
 
   @Override
@@ -328,8 +317,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   }
 
   private static Envelope degradedEnvelope(CircuitBreaker.State state) {
-    return Envelope.serviceStatus(
-        new ServiceStatus(SERVICE_NAME, "degraded", DEGRADED_MESSAGE, state.wireName()), null);
+    return Payloads.notice(SERVICE_NAME, "degraded", DEGRADED_MESSAGE, state);
   }
 
   @Override
@@ -359,13 +347,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
           .registry()
           .broadcast(
               settings.clientChannel(),
-              Envelope.serviceStatus(
-                  new ServiceStatus(
-                      SERVICE_NAME,
-                      "healthy",
-                      RECOVERED_MESSAGE,
-                      settings.breaker().state().wireName()),
-                  null));
+              Payloads.notice(
+                  SERVICE_NAME, "healthy", RECOVERED_MESSAGE, settings.breaker().state()));
     }
   }
 }

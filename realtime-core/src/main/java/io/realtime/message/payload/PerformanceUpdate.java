@@ -205,7 +205,8 @@ public record PerformanceUpdate(
   public record DatabaseStats(PostgresStats postgresql, RedisStats redis) {}
 
   /**
-   * PostgreSQL metrics.
+   * PostgreSQL metrics. Unset fields are left out of the JSON, so an unreachable server reads
+   * {@code {"status":"unreachable"}}.
    *
    * @param status {@code "healthy"} or {@code "unreachable"}
    * @param connectionsActive connections running a query
@@ -213,7 +214,7 @@ public record PerformanceUpdate(
    * @param cacheHitRatio buffer cache hit ratio in percent
    * @param transactionsPerMin commits and rollbacks per minute
    */
-  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PostgresStats(
       String status,
       Integer connectionsActive,
@@ -222,7 +223,8 @@ public record PerformanceUpdate(
       Double transactionsPerMin) {}
 
   /**
-   * Redis metrics.
+   * Redis metrics. Unset fields are left out of the JSON, so an unreachable server reads {@code
+   * {"status":"unreachable"}}; {@code hit_ratio} is unset when there was no traffic.
    *
    * @param status {@code "healthy"} or {@code "unreachable"}
    * @param connectedClients connected clients
@@ -230,7 +232,7 @@ public record PerformanceUpdate(
    * @param hitRatio keyspace hit ratio in percent
    * @param blockedClients clients blocked on a command
    */
-  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RedisStats(
       String status,
       Integer connectedClients,
