@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.realtime.internal.ImmutableJson;
 import io.realtime.message.payload.CircuitBreakerUpdate;
+import io.realtime.message.payload.JobEnd;
 import io.realtime.message.payload.LogEntry;
 import io.realtime.message.payload.PerformanceUpdate;
 import io.realtime.message.payload.SecurityEvent;
@@ -136,6 +137,16 @@ public record Envelope(
    */
   public static Envelope log(LogEntry entry) {
     return of(MessageTypes.LOG, Objects.requireNonNull(entry, "entry"));
+  }
+
+  /**
+   * Creates the {@code job_end} envelope that closes a job's log stream.
+   *
+   * @param end how the job ended
+   * @return the envelope
+   */
+  public static Envelope jobEnd(JobEnd end) {
+    return of(MessageTypes.JOB_END, Objects.requireNonNull(end, "end"));
   }
 
   /**

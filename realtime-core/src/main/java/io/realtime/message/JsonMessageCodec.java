@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.realtime.message.payload.CircuitBreakerUpdate;
+import io.realtime.message.payload.JobEnd;
 import io.realtime.message.payload.LogEntry;
 import io.realtime.message.payload.PerformanceUpdate;
 import io.realtime.message.payload.SecurityEvent;
@@ -44,7 +45,8 @@ public final class JsonMessageCodec implements MessageCodec {
           MessageTypes.PERFORMANCE_UPDATE, PerformanceUpdate.class,
           MessageTypes.LOG, LogEntry.class,
           MessageTypes.SYSTEM_SHUTDOWN, ShutdownNotice.class,
-          MessageTypes.CIRCUIT_BREAKER_UPDATE, CircuitBreakerUpdate.class);
+          MessageTypes.CIRCUIT_BREAKER_UPDATE, CircuitBreakerUpdate.class,
+          MessageTypes.JOB_END, JobEnd.class);
 
   private final ObjectMapper mapper;
 

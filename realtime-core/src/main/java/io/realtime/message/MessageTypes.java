@@ -22,6 +22,9 @@ public final class MessageTypes {
   /** A job log entry. */
   public static final String LOG = "log";
 
+  /** The end of a job's log stream, after its last line. */
+  public static final String JOB_END = "job_end";
+
   /** A heartbeat (server to client) or a liveness probe (client to server). */
   public static final String PING = "ping";
 
