@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.realtime.message.payload.CircuitBreakerUpdate;
 import io.realtime.message.payload.CircuitBreakerUpdate.BreakerState;
+import io.realtime.message.payload.JobEnd;
 import io.realtime.message.payload.LogEntry;
 import io.realtime.message.payload.PerformanceUpdate;
 import io.realtime.message.payload.PerformanceUpdate.AiModelStatus;
@@ -162,6 +163,7 @@ class GoldenMessagesTest {
         Arguments.of("subscribed", SubscriptionAck.subscribed(List.of("alert.*", "event"))),
         Arguments.of("unsubscribed", SubscriptionAck.unsubscribed(List.of("alert.*"))),
         Arguments.of("system.shutdown", Envelope.shutdown(ShutdownNotice.SERVER_SHUTTING_DOWN)),
+        Arguments.of("job_end", Envelope.jobEnd(new JobEnd("completed"))),
         Arguments.of(
             "circuit_breaker_update",
             Envelope.circuitBreakerUpdate(
