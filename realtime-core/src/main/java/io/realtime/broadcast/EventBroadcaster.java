@@ -20,8 +20,10 @@ import java.util.Optional;
  * retried after 1, 2, 4 and 8 seconds (plus 10 to 30 % jitter, at most 30 s). After 5 failures, or
  * whenever the breaker is open, the broadcaster is <em>degraded</em>: events published here still
  * reach this instance's clients through an in-memory path, and every client gets a {@code
- * service_status} notice. When a half-open probe succeeds it recovers by itself, replays to its
- * clients what other instances published meanwhile, and tells the clients it is healthy again.
+ * service_status} notice. Those events also wait in a bounded outbox (10,000 by default). When a
+ * half-open probe succeeds it recovers by itself: it delivers to its clients what other instances
+ * published meanwhile, publishes the outbox to the other instances in order (its own clients do not
+ * get those events twice), and tells the clients it is healthy again.
  */
 public interface EventBroadcaster extends Broadcaster {
 
@@ -59,6 +61,22 @@ public interface EventBroadcaster extends Broadcaster {
    * @return the acknowledgement, already queued to the connection
    */
   ResyncAck resync(RegisteredConnection connection, ResyncRequest request);
+
+  /**
+   * Returns how many events, delivered locally while the transport was away, wait to be published
+   * to the other instances when it returns.
+   *
+   * @return the outbox size
+   */
+  int outboxSize();
+
+  /**
+   * Returns how many events the full outbox dropped: they reached this instance's clients but not
+   * the other instances.
+   *
+   * @return the count
+   */
+  long outboxDropped();
 
   /**
    * Returns the breaker that guards the transport.

@@ -29,6 +29,7 @@ public final class EventBroadcasterBuilder {
   private Duration backoffBase = Duration.ofSeconds(1);
   private Duration backoffCap = Duration.ofSeconds(30);
   private RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+  private int outboxCapacity = 10_000;
 
   EventBroadcasterBuilder(Transport transport, ConnectionRegistry registry) {
     this.transport = Objects.requireNonNull(transport, "transport");
@@ -131,6 +132,21 @@ public final class EventBroadcasterBuilder {
     return this;
   }
 
+  /**
+   * Sets how many events delivered locally while the transport is away wait to be published to the
+   * other instances; 10,000 by default, 0 to publish them to local clients only.
+   *
+   * @param outboxCapacity 0 or more
+   * @return this builder
+   */
+  public EventBroadcasterBuilder outboxCapacity(int outboxCapacity) {
+    if (outboxCapacity < 0) {
+      throw new IllegalArgumentException("outboxCapacity must be >= 0, got " + outboxCapacity);
+    }
+    this.outboxCapacity = outboxCapacity;
+    return this;
+  }
+
   private RecoveryPolicy policy() {
     return new RecoveryPolicy(maxRecoveryAttempts, backoffBase, backoffCap, random);
   }
@@ -163,6 +179,7 @@ public final class EventBroadcasterBuilder {
             breaker,
             timeSource,
             scheduler,
-            policy()));
+            policy(),
+            outboxCapacity));
   }
 }

@@ -12,6 +12,7 @@ import io.realtime.breaker.CircuitBreaker;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.message.Envelope;
 import io.realtime.message.MessageCodec;
+import io.realtime.message.payload.SecurityEvent;
 import io.realtime.message.payload.ServiceStatus;
 import io.realtime.test.FlakyTransport;
 import io.realtime.test.ManualTime;
@@ -137,7 +138,19 @@ class EventBroadcasterDegradedModeTest {
     publish(4);
     EventBroadcasterTest.awaitEvents(client, 4);
     assertThat(eventIds(client)).as("every event exactly once").containsExactly(1L, 2L, 3L, 4L);
-    assertThat(events(client)).extracting(Envelope::seq).containsExactly(1L, null, 2L, 3L);
+    assertThat(events(client))
+        .as("event 2 went out of the outbox as offset 3, not again to this client")
+        .extracting(Envelope::seq)
+        .containsExactly(1L, null, 2L, 4L);
+    assertThat(broadcaster.outboxSize()).isZero();
+    assertThat(backbone.since("security_events", 2).messages())
+        .extracting(
+            m ->
+                ((Envelope) MessageCodec.json().decode(m.payload()))
+                    .dataAs(SecurityEvent.class)
+                    .id())
+        .as("the other instances get event 2 after the outage, in order")
+        .containsExactly(2L, 4L);
     await().atMost(WAIT).until(() -> notices().size() == 2);
     assertThat(notices()).extracting(ServiceStatus::status).containsExactly("degraded", "healthy");
     assertThat(notices().get(1).circuitState()).isEqualTo("closed");
@@ -186,6 +199,31 @@ class EventBroadcasterDegradedModeTest {
     assertThat(receipt.localOnly()).isTrue();
     EventBroadcasterTest.awaitEvents(client, 1);
     assertThat(broadcaster.circuitBreaker().status().failureCount()).isEqualTo(2);
+  }
+
+  @Test
+  void theOutboxIsBoundedAndCountsWhatItDrops() {
+    broadcaster.close();
+    broadcaster =
+        EventBroadcaster.builder(flaky, registry)
+            .timeSource(time)
+            .scheduler(time)
+            .random(MIDDLE_JITTER)
+            .outboxCapacity(2)
+            .build();
+    broadcaster.start();
+    failUntilDegraded();
+
+    for (int n = 1; n <= 5; n++) {
+      publish(n);
+    }
+
+    assertThat(broadcaster.outboxSize()).isEqualTo(2);
+    assertThat(broadcaster.outboxDropped()).isEqualTo(3);
+    EventBroadcasterTest.awaitEvents(client, 5);
+    flaky.heal();
+    time.advance(Duration.ofSeconds(30));
+    assertThat(backbone.since("security_events", 0).messages()).hasSize(2);
   }
 
   @Test

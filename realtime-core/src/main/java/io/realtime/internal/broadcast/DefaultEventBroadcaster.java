@@ -16,19 +16,25 @@ import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.StreamHistory;
+import io.realtime.transport.StreamPosition;
 import io.realtime.transport.Transport;
 import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportMessage;
 import io.realtime.transport.TransportSubscription;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +52,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   static final String DEGRADED_MESSAGE =
       "Real-time event broadcasting is degraded. Events may be delayed or unavailable.";
   static final String RECOVERED_MESSAGE = "Real-time event broadcasting recovered.";
+  private static final long OUTBOX_APPEND_TIMEOUT_SECONDS = 10;
 
   private static final Logger log = LoggerFactory.getLogger(DefaultEventBroadcaster.class);
 
@@ -60,6 +67,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
    * @param timeSource the clocks
    * @param scheduler the host's scheduler, or {@code null} for an owned one
    * @param recovery the retry policy
+   * @param outboxCapacity how many local-only events wait for the transport, 0 for none
    */
   public record Settings(
       Transport transport,
@@ -69,7 +77,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       CircuitBreaker breaker,
       TimeSource timeSource,
       TaskScheduler scheduler,
-      RecoveryPolicy recovery) {
+      RecoveryPolicy recovery,
+      int outboxCapacity) {
 
     /**
      * Checks that every required setting is present.
@@ -82,6 +91,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
      * @param timeSource the clocks
      * @param scheduler the host's scheduler, or {@code null} for an owned one
      * @param recovery the retry policy
+     * @param outboxCapacity how many local-only events wait for the transport, 0 for none
      */
     public Settings {
       Objects.requireNonNull(transport, "transport");
@@ -91,6 +101,9 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       Objects.requireNonNull(breaker, "breaker");
       Objects.requireNonNull(timeSource, "timeSource");
       Objects.requireNonNull(recovery, "recovery");
+      if (outboxCapacity < 0) {
+        throw new IllegalArgumentException("outboxCapacity must be >= 0, got " + outboxCapacity);
+      }
     }
   }
 
@@ -103,6 +116,10 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
 
   private final StreamFollower follower;
   private final Map<String, Long> replayedFrom = new ConcurrentHashMap<>();
+  private final Outbox outbox;
+
+  /** Outbox messages appended on recovery: their clients already have them. */
+  private final Set<StreamPosition> deliveredBeforeAppend = new HashSet<>();
 
   /**
    * Creates the broadcaster.
@@ -121,6 +138,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     } else {
       ownedScheduler = null;
     }
+    this.outbox = new Outbox(settings.outboxCapacity(), settings.transportChannel());
     this.follower =
         new StreamFollower(
             settings.transport(), settings.transportChannel(), this::deliver, replayedFrom::clear);
@@ -162,6 +180,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     }
     String text = codec.encode(message);
     if (subscription.isDegraded() || settings.breaker().state() != CircuitBreaker.State.CLOSED) {
+      outbox.add(text);
       return publishLocally(text);
     }
     CompletionStage<PublishReceipt> sent;
@@ -184,6 +203,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
                   settings.transportChannel(),
                   error.toString());
               subscription.recordFailure(error);
+              outbox.add(text);
               return publishLocally(text);
             })
         .thenCompose(stage -> stage);
@@ -213,6 +233,10 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
 
   /** Stamps a stream message with its position and fans it out, encoded once. */
   private void deliver(TransportMessage message) {
+    if (!deliveredBeforeAppend.isEmpty()
+        && deliveredBeforeAppend.remove(new StreamPosition(message.seq(), message.epoch()))) {
+      return;
+    }
     Message decoded = decode(message.payload());
     if (decoded instanceof Envelope envelope) {
       Envelope positioned = envelope.withPosition(message.seq(), message.epoch());
@@ -290,6 +314,51 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     return ack;
   }
 
+  /**
+   * Appends, in order, what was delivered locally only while the transport was away, so the other
+   * instances get it too. Runs under the follower's lock: the appended offsets are recorded before
+   * the subscription can deliver them, so local clients do not get them twice.
+   */
+  private Void flushOutbox() {
+    int sent = 0;
+    for (String text = outbox.peek(); text != null; text = outbox.peek()) {
+      StreamPosition position;
+      try {
+        position =
+            settings
+                .transport()
+                .append(settings.transportChannel(), text)
+                .toCompletableFuture()
+                .get(OUTBOX_APPEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        log.warn("Outbox flush to {} stopped: {}", settings.transportChannel(), e.toString());
+        subscription.recordFailure(e);
+        break;
+      }
+      deliveredBeforeAppend.add(position);
+      outbox.remove();
+      sent++;
+    }
+    if (sent > 0) {
+      log.info(
+          "Published {} queued events to {} after recovery", sent, settings.transportChannel());
+    }
+    return null;
+  }
+
+  @Override
+  public int outboxSize() {
+    return outbox.size();
+  }
+
+  @Override
+  public long outboxDropped() {
+    return outbox.dropped();
+  }
+
   private static String replayKey(RegisteredConnection connection, String epoch) {
     return connection.id() + '\u0000' + epoch;
   }
@@ -334,6 +403,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     @Override
     public void onSubscribed() {
       follower.catchUp(false);
+      follower.locked(DefaultEventBroadcaster.this::flushOutbox);
     }
 
     @Override

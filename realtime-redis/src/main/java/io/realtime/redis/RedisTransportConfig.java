@@ -1,0 +1,651 @@
+package io.realtime.redis;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The validated, immutable configuration of a {@link RedisTransport}: where Redis is (one server,
+ * Sentinel or Cluster), how to authenticate, timeouts, the key prefix and the channel names. Build
+ * it with {@link #builder()} or read it from properties with {@link #fromProperties}. The password
+ * is never shown by {@link #toString()}, logs or exception messages.
+ */
+public final class RedisTransportConfig {
+
+  /** How Redis is deployed. */
+  public enum Mode {
+    /** One server (with its replicas, if any, unused). */
+    STANDALONE,
+    /** A master found through Redis Sentinel; failovers are followed. */
+    SENTINEL,
+    /** Redis Cluster, with sharded pub/sub. */
+    CLUSTER
+  }
+
+  /** The default key prefix, as in the original. */
+  public static final String DEFAULT_KEY_PREFIX = "hsi";
+
+  private final Mode mode;
+  private final List<HostPort> nodes;
+  private final String sentinelMaster;
+  private final String user;
+  private final String password;
+  private final boolean tls;
+  private final int database;
+  private final String keyPrefix;
+  private final int historySize;
+  private final Duration commandTimeout;
+  private final Duration connectTimeout;
+  private final Duration pingInterval;
+  private final Duration pingTimeout;
+  private final String eventsChannel;
+  private final String systemStatusChannel;
+  private final String performanceChannel;
+  private final String jobLogsChannel;
+
+  private RedisTransportConfig(Builder b) {
+    this.mode = b.mode;
+    this.nodes = List.copyOf(b.nodes);
+    this.sentinelMaster = b.sentinelMaster;
+    this.user = b.user;
+    this.password = b.password;
+    this.tls = b.tls;
+    this.database = b.database;
+    this.keyPrefix = b.keyPrefix;
+    this.historySize = b.historySize;
+    this.commandTimeout = b.commandTimeout;
+    this.connectTimeout = b.connectTimeout;
+    this.pingInterval = b.pingInterval;
+    this.pingTimeout = b.pingTimeout;
+    this.eventsChannel = b.eventsChannel;
+    this.systemStatusChannel = b.systemStatusChannel;
+    this.performanceChannel = b.performanceChannel;
+    this.jobLogsChannel = b.jobLogsChannel;
+  }
+
+  /**
+   * Returns a builder with the defaults: {@code redis://127.0.0.1:6379}, database 0, prefix {@code
+   * hsi}, history 1,000, timeouts of 2 s, a subscriber ping every second with a 3 s timeout.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Reads the configuration from properties under a prefix, for example {@code realtime.redis.}:
+   * {@code uri}, {@code database}, {@code key-prefix}, {@code history-size}, {@code
+   * command-timeout-ms}, {@code connect-timeout-ms}, {@code ping-interval-ms}, {@code
+   * ping-timeout-ms}, {@code sentinel.master}, {@code sentinel.nodes}, {@code cluster.nodes}
+   * (comma-separated {@code host:port}), {@code channels.events}, {@code channels.system-status},
+   * {@code channels.performance}, {@code channels.job-logs}. Absent keys keep their defaults.
+   *
+   * @param properties the properties, for example {@code System.getProperties()}
+   * @param prefix the key prefix
+   * @return the configuration
+   * @throws IllegalArgumentException naming the bad key and value (never a password)
+   */
+  public static RedisTransportConfig fromProperties(Properties properties, String prefix) {
+    Builder builder = builder();
+    String uri = properties.getProperty(prefix + "uri");
+    if (uri != null) {
+      builder.uri(uri);
+    }
+    String database = properties.getProperty(prefix + "database");
+    if (database != null) {
+      builder.database(parseInt(prefix + "database", database));
+    }
+    String keyPrefix = properties.getProperty(prefix + "key-prefix");
+    if (keyPrefix != null) {
+      builder.keyPrefix(keyPrefix);
+    }
+    String history = properties.getProperty(prefix + "history-size");
+    if (history != null) {
+      builder.historySize(parseInt(prefix + "history-size", history));
+    }
+    builder.commandTimeout(
+        millis(properties, prefix + "command-timeout-ms", builder.commandTimeout));
+    builder.connectTimeout(
+        millis(properties, prefix + "connect-timeout-ms", builder.connectTimeout));
+    builder.ping(
+        millis(properties, prefix + "ping-interval-ms", builder.pingInterval),
+        millis(properties, prefix + "ping-timeout-ms", builder.pingTimeout));
+    String master = properties.getProperty(prefix + "sentinel.master");
+    if (master != null) {
+      builder.sentinel(
+          master,
+          parseNodes(prefix + "sentinel.nodes", properties.getProperty(prefix + "sentinel.nodes")));
+    }
+    String cluster = properties.getProperty(prefix + "cluster.nodes");
+    if (cluster != null) {
+      builder.cluster(parseNodes(prefix + "cluster.nodes", cluster));
+    }
+    builder.channels(
+        properties.getProperty(prefix + "channels.events", builder.eventsChannel),
+        properties.getProperty(prefix + "channels.system-status", builder.systemStatusChannel),
+        properties.getProperty(prefix + "channels.performance", builder.performanceChannel),
+        properties.getProperty(prefix + "channels.job-logs", builder.jobLogsChannel));
+    return builder.build();
+  }
+
+  private static int parseInt(String key, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer, got '" + value + "'");
+    }
+  }
+
+  private static Duration millis(Properties properties, String key, Duration fallback) {
+    String value = properties.getProperty(key);
+    return value == null ? fallback : Duration.ofMillis(parseInt(key, value));
+  }
+
+  private static List<HostPort> parseNodes(String key, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(key + " must list host:port nodes, got '" + value + "'");
+    }
+    List<HostPort> nodes = new ArrayList<>();
+    for (String node : value.split(",")) {
+      nodes.add(HostPort.parse(key, node.trim()));
+    }
+    return nodes;
+  }
+
+  /**
+   * Returns the deployment mode.
+   *
+   * @return the mode
+   */
+  public Mode mode() {
+    return mode;
+  }
+
+  /**
+   * Returns the server (standalone), the sentinels, or the cluster's seed nodes.
+   *
+   * @return the nodes
+   */
+  public List<HostPort> nodes() {
+    return nodes;
+  }
+
+  /**
+   * Returns the Sentinel master name, or {@code null} outside Sentinel mode.
+   *
+   * @return the master name
+   */
+  public String sentinelMaster() {
+    return sentinelMaster;
+  }
+
+  /**
+   * Returns the ACL user, or {@code null}.
+   *
+   * @return the user
+   */
+  public String user() {
+    return user;
+  }
+
+  /**
+   * Returns the password, or {@code null}. Keep it out of logs.
+   *
+   * @return the password
+   */
+  public String password() {
+    return password;
+  }
+
+  /**
+   * Tells whether connections use TLS ({@code rediss://}).
+   *
+   * @return {@code true} with TLS
+   */
+  public boolean tls() {
+    return tls;
+  }
+
+  /**
+   * Returns the database index (not used in Cluster mode).
+   *
+   * @return the index
+   */
+  public int database() {
+    return database;
+  }
+
+  /**
+   * Returns the prefix of every key the transport writes.
+   *
+   * @return the prefix, {@code hsi} by default
+   */
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /**
+   * Returns how many messages each stream keeps.
+   *
+   * @return the history size, 1,000 by default
+   */
+  public int historySize() {
+    return historySize;
+  }
+
+  /**
+   * Returns the longest a command may take, and so the longest a publish keeps its caller waiting.
+   *
+   * @return the timeout
+   */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /**
+   * Returns the longest a connection attempt may take.
+   *
+   * @return the timeout
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * Returns how often subscriber connections are pinged.
+   *
+   * @return the interval
+   */
+  public Duration pingInterval() {
+    return pingInterval;
+  }
+
+  /**
+   * Returns how long a subscriber connection may stay silent before it is declared dead.
+   *
+   * @return the timeout
+   */
+  public Duration pingTimeout() {
+    return pingTimeout;
+  }
+
+  /**
+   * Returns the security-event channel.
+   *
+   * @return {@code security_events} by default
+   */
+  public String eventsChannel() {
+    return eventsChannel;
+  }
+
+  /**
+   * Returns the system-status channel.
+   *
+   * @return {@code system_status} by default
+   */
+  public String systemStatusChannel() {
+    return systemStatusChannel;
+  }
+
+  /**
+   * Returns the performance channel.
+   *
+   * @return {@code performance_update} by default
+   */
+  public String performanceChannel() {
+    return performanceChannel;
+  }
+
+  /**
+   * Returns the job-log channel of a job.
+   *
+   * @param jobId the job id
+   * @return the pattern {@code job:{id}:logs} (by default) with the id in place
+   */
+  public String jobLogsChannel(String jobId) {
+    return jobLogsChannel.replace("{id}", Objects.requireNonNull(jobId, "jobId"));
+  }
+
+  @Override
+  public String toString() {
+    return "RedisTransportConfig[mode="
+        + mode
+        + ", nodes="
+        + nodes
+        + (sentinelMaster == null ? "" : ", master=" + sentinelMaster)
+        + ", user="
+        + user
+        + ", password="
+        + (password == null ? "none" : "****")
+        + ", tls="
+        + tls
+        + ", database="
+        + database
+        + ", keyPrefix="
+        + keyPrefix
+        + ", historySize="
+        + historySize
+        + ", commandTimeout="
+        + commandTimeout
+        + ", connectTimeout="
+        + connectTimeout
+        + ", ping="
+        + pingInterval
+        + "/"
+        + pingTimeout
+        + "]";
+  }
+
+  /**
+   * A server address.
+   *
+   * @param host the host
+   * @param port the port, from 1 to 65535
+   */
+  public record HostPort(String host, int port) {
+
+    /**
+     * Validates the address.
+     *
+     * @param host the host
+     * @param port the port, from 1 to 65535
+     */
+    public HostPort {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank, got '" + host + "'");
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be from 1 to 65535, got " + port);
+      }
+    }
+
+    static HostPort parse(String key, String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException(key + " entries must be host:port, got '" + text + "'");
+      }
+      return new HostPort(text.substring(0, colon), parseInt(key, text.substring(colon + 1)));
+    }
+
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  /** Builds a {@link RedisTransportConfig}. Setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private Mode mode = Mode.STANDALONE;
+    private List<HostPort> nodes = List.of(new HostPort("127.0.0.1", 6379));
+    private String sentinelMaster;
+    private String user;
+    private String password;
+    private boolean tls;
+    private int database;
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
+    private int historySize = 1_000;
+    private Duration commandTimeout = Duration.ofSeconds(2);
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration pingInterval = Duration.ofSeconds(1);
+    private Duration pingTimeout = Duration.ofSeconds(3);
+    private String eventsChannel = "security_events";
+    private String systemStatusChannel = "system_status";
+    private String performanceChannel = "performance_update";
+    private String jobLogsChannel = "job:{id}:logs";
+
+    private Builder() {}
+
+    /**
+     * Sets a standalone server from a URI: {@code redis://[[user]:password@]host[:port][/database]}
+     * or {@code rediss://...} for TLS.
+     *
+     * @param uri the URI
+     * @return this builder
+     * @throws IllegalArgumentException describing the problem, without the password
+     */
+    public Builder uri(String uri) {
+      URI parsed;
+      try {
+        parsed = new URI(Objects.requireNonNull(uri, "uri"));
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("Redis URI is not a valid URI (" + e.getReason() + ")");
+      }
+      String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+        throw new IllegalArgumentException(
+            "Redis URI must start with redis:// or rediss://, got scheme '" + scheme + "'");
+      }
+      if (parsed.getHost() == null) {
+        throw new IllegalArgumentException("Redis URI must name a host");
+      }
+      this.mode = Mode.STANDALONE;
+      this.nodes =
+          List.of(new HostPort(parsed.getHost(), parsed.getPort() < 0 ? 6379 : parsed.getPort()));
+      this.tls = scheme.equals("rediss");
+      String userInfo = parsed.getRawUserInfo();
+      if (userInfo != null) {
+        int colon = userInfo.indexOf(':');
+        String rawUser = colon < 0 ? null : userInfo.substring(0, colon);
+        String rawPassword = colon < 0 ? userInfo : userInfo.substring(colon + 1);
+        this.user = rawUser == null || rawUser.isEmpty() ? null : decode(rawUser);
+        this.password = rawPassword.isEmpty() ? null : decode(rawPassword);
+      }
+      String path = parsed.getPath();
+      if (path != null && path.length() > 1) {
+        try {
+          database(Integer.parseInt(path.substring(1)));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "Redis URI path must be a database number, got '" + path + "'");
+        }
+      }
+      return this;
+    }
+
+    private static String decode(String text) {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Uses Redis Sentinel.
+     *
+     * @param master the monitored master's name
+     * @param sentinels the sentinels
+     * @return this builder
+     */
+    public Builder sentinel(String master, List<HostPort> sentinels) {
+      if (master == null || master.isBlank()) {
+        throw new IllegalArgumentException(
+            "sentinel master name must not be blank, got '" + master + "'");
+      }
+      this.mode = Mode.SENTINEL;
+      this.sentinelMaster = master;
+      this.nodes = requireNodes("sentinels", sentinels);
+      return this;
+    }
+
+    /**
+     * Uses Redis Cluster.
+     *
+     * @param seeds some of the cluster's nodes
+     * @return this builder
+     */
+    public Builder cluster(List<HostPort> seeds) {
+      this.mode = Mode.CLUSTER;
+      this.nodes = requireNodes("cluster nodes", seeds);
+      return this;
+    }
+
+    private static List<HostPort> requireNodes(String what, List<HostPort> nodes) {
+      if (nodes == null || nodes.isEmpty()) {
+        throw new IllegalArgumentException(what + " must not be empty");
+      }
+      return List.copyOf(nodes);
+    }
+
+    /**
+     * Sets the credentials.
+     *
+     * @param user the ACL user, or {@code null} for the default user
+     * @param password the password, or {@code null}
+     * @return this builder
+     */
+    public Builder credentials(String user, String password) {
+      this.user = user;
+      this.password = password;
+      return this;
+    }
+
+    /**
+     * Turns TLS on or off.
+     *
+     * @param tls whether to use TLS
+     * @return this builder
+     */
+    public Builder tls(boolean tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Sets the database index.
+     *
+     * @param database from 0 to 15
+     * @return this builder
+     */
+    public Builder database(int database) {
+      if (database < 0 || database > 15) {
+        throw new IllegalArgumentException("database must be from 0 to 15, got " + database);
+      }
+      this.database = database;
+      return this;
+    }
+
+    /**
+     * Sets the prefix of every key; {@code hsi} by default.
+     *
+     * @param keyPrefix letters, digits, {@code .}, {@code _}, {@code -} or {@code :}
+     * @return this builder
+     */
+    public Builder keyPrefix(String keyPrefix) {
+      if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]{1,64}")) {
+        throw new IllegalArgumentException(
+            "keyPrefix must be 1 to 64 letters, digits, '.', '_', ':' or '-', got '"
+                + keyPrefix
+                + "'");
+      }
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /**
+     * Sets how many messages each stream keeps; 1,000 by default.
+     *
+     * @param historySize at least 1
+     * @return this builder
+     */
+    public Builder historySize(int historySize) {
+      if (historySize < 1) {
+        throw new IllegalArgumentException("historySize must be >= 1, got " + historySize);
+      }
+      this.historySize = historySize;
+      return this;
+    }
+
+    /**
+     * Sets the command timeout; 2 s by default.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder commandTimeout(Duration timeout) {
+      this.commandTimeout = positive("commandTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the connect timeout; 2 s by default.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how subscriber connections are watched: a ping every {@code interval}; silence for
+     * {@code timeout} declares the connection dead. 1 s and 3 s by default.
+     *
+     * @param interval a positive duration
+     * @param timeout a duration longer than {@code interval}
+     * @return this builder
+     */
+    public Builder ping(Duration interval, Duration timeout) {
+      positive("pingInterval", interval);
+      positive("pingTimeout", timeout);
+      if (timeout.compareTo(interval) <= 0) {
+        throw new IllegalArgumentException(
+            "pingTimeout must be longer than pingInterval, got " + timeout + " <= " + interval);
+      }
+      this.pingInterval = interval;
+      this.pingTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the channel names.
+     *
+     * @param events the security-event channel
+     * @param systemStatus the system-status channel
+     * @param performance the performance channel
+     * @param jobLogs the job-log channel pattern, containing {@code {id}}
+     * @return this builder
+     */
+    public Builder channels(
+        String events, String systemStatus, String performance, String jobLogs) {
+      this.eventsChannel = requireName("events channel", events);
+      this.systemStatusChannel = requireName("system-status channel", systemStatus);
+      this.performanceChannel = requireName("performance channel", performance);
+      if (jobLogs == null || !jobLogs.contains("{id}")) {
+        throw new IllegalArgumentException(
+            "job-logs channel must contain {id}, got '" + jobLogs + "'");
+      }
+      this.jobLogsChannel = jobLogs;
+      return this;
+    }
+
+    private static String requireName(String what, String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(what + " must not be blank, got '" + value + "'");
+      }
+      return value;
+    }
+
+    private static Duration positive(String what, Duration value) {
+      Objects.requireNonNull(value, what);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + value);
+      }
+      return value;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return the configuration
+     */
+    public RedisTransportConfig build() {
+      return new RedisTransportConfig(this);
+    }
+  }
+}

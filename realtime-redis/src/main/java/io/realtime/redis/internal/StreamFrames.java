@@ -1,0 +1,56 @@
+package io.realtime.redis.internal;
+
+import io.realtime.transport.TransportMessage;
+
+/**
+ * The framing of stream messages on Redis: {@code <RS>rt|<seq>|<epoch>|<payload>}, where RS is the
+ * ASCII record separator (0x1E), which JSON text never starts with. A message without the frame was
+ * published by a producer outside the library and is a plain message. Heartbeats of cluster
+ * subscribers are {@code <RS>hb|<id>}.
+ *
+ * <p>This class is internal and is hence not for public use.
+ */
+public final class StreamFrames {
+
+  /** The prefix of a stream frame. */
+  public static final String STREAM_PREFIX = "\u001Ert|";
+
+  /** The prefix of a subscriber heartbeat. */
+  public static final String HEARTBEAT_PREFIX = "\u001Ehb|";
+
+  private StreamFrames() {}
+
+  /**
+   * Reads a message received on a channel.
+   *
+   * @param channel the channel
+   * @param text what Redis delivered
+   * @return the message; plain when the text is not a stream frame
+   */
+  public static TransportMessage read(String channel, String text) {
+    if (text.startsWith(STREAM_PREFIX)) {
+      int seqEnd = text.indexOf('|', STREAM_PREFIX.length());
+      int epochEnd = seqEnd < 0 ? -1 : text.indexOf('|', seqEnd + 1);
+      if (epochEnd > 0) {
+        try {
+          long seq = Long.parseLong(text.substring(STREAM_PREFIX.length(), seqEnd));
+          String epoch = text.substring(seqEnd + 1, epochEnd);
+          return new TransportMessage(channel, text.substring(epochEnd + 1), seq, epoch);
+        } catch (IllegalArgumentException malformed) {
+          // falls through: delivered as is
+        }
+      }
+    }
+    return TransportMessage.plain(channel, text);
+  }
+
+  /**
+   * Tells whether a text is a heartbeat.
+   *
+   * @param text what Redis delivered
+   * @return {@code true} for heartbeats
+   */
+  public static boolean isHeartbeat(String text) {
+    return text.startsWith(HEARTBEAT_PREFIX);
+  }
+}

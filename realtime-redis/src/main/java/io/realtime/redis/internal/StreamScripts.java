@@ -1,0 +1,42 @@
+package io.realtime.redis.internal;
+
+/**
+ * The Lua scripts that make stream channels atomic: one call assigns the offset, appends to the
+ * bounded history and publishes; another reads the history with its epoch. A missing epoch key
+ * means the history is new or Redis lost its data: a new epoch is set and the offsets restart.
+ *
+ * <p>Keys: {@code KEYS[1]} the offset counter, {@code KEYS[2]} the history list, {@code KEYS[3]}
+ * the epoch; all three share a hash tag so that they live in one cluster slot, with the channel.
+ *
+ * <p>This class is internal and is hence not for public use.
+ */
+public final class StreamScripts {
+
+  private static final String ENSURE_EPOCH =
+      "local epoch = redis.call('GET', KEYS[3])\n"
+          + "if not epoch then\n"
+          + "  epoch = ARGV[1]\n"
+          + "  redis.call('SET', KEYS[3], epoch)\n"
+          + "  redis.call('DEL', KEYS[1], KEYS[2])\n"
+          + "end\n";
+
+  /**
+   * ARGV: epoch candidate, channel, payload, history size, publish command. Returns {seq, epoch}.
+   */
+  public static final String APPEND =
+      ENSURE_EPOCH
+          + "local seq = redis.call('INCR', KEYS[1])\n"
+          + "local frame = '\\30rt|' .. seq .. '|' .. epoch .. '|' .. ARGV[3]\n"
+          + "redis.call('RPUSH', KEYS[2], frame)\n"
+          + "redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)\n"
+          + "redis.call(ARGV[5], ARGV[2], frame)\n"
+          + "return {seq, epoch}\n";
+
+  /** ARGV: epoch candidate. Returns {epoch, latest, frames}. */
+  public static final String SINCE =
+      ENSURE_EPOCH
+          + "local latest = redis.call('GET', KEYS[1]) or '0'\n"
+          + "return {epoch, latest, redis.call('LRANGE', KEYS[2], 0, -1)}\n";
+
+  private StreamScripts() {}
+}

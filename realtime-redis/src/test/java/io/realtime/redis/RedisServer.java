@@ -1,0 +1,126 @@
+package io.realtime.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A private redis-server for tests that kill, pause or restart Redis: it runs on a free port, and
+ * is stopped by its pid, never touching the machine's shared Redis.
+ */
+final class RedisServer implements AutoCloseable {
+
+  private final int port;
+  private final Path dir;
+  private final List<String> extraArgs;
+  private Process process;
+
+  private RedisServer(int port, List<String> extraArgs) throws IOException {
+    this.port = port;
+    this.dir = Files.createTempDirectory("realtime-redis-");
+    this.extraArgs = extraArgs;
+  }
+
+  static RedisServer start(String... extraArgs) throws IOException {
+    RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
+    server.launch();
+    return server;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  void launch() throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no"));
+    command.addAll(extraArgs);
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    awaitAnswering();
+  }
+
+  void awaitAnswering() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Jedis jedis = new Jedis("127.0.0.1", port, 500)) {
+                return "PONG".equals(jedis.ping());
+              }
+            });
+  }
+
+  /** SIGKILL: the server dies at once, connections reset. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** SIGSTOP: the server hangs, connections stay open and silent. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (process != null && process.isAlive()) {
+      try {
+        signal("CONT");
+        process.destroyForcibly().waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
