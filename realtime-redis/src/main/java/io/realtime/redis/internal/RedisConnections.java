@@ -41,6 +41,9 @@ public final class RedisConnections implements AutoCloseable {
     GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
     pool.setMaxTotal(16);
     pool.setMaxWait(config.commandTimeout());
+    // A pooled connection may have died with the server; checking it on borrow costs a PING but
+    // keeps the first command after a recovery from failing on a stale socket.
+    pool.setTestOnBorrow(true);
     this.commands =
         switch (config.mode()) {
           case STANDALONE ->
