@@ -1,0 +1,94 @@
+package io.realtime.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.realtime.redis.RedisTransportConfig.HostPort;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class RedisTransportConfigTest {
+
+  @Test
+  void aUriGivesHostPortCredentialsDatabaseAndTls() {
+    RedisTransportConfig config =
+        RedisTransportConfig.builder().uri("rediss://app:s3cr%40t@cache.internal:6380/3").build();
+
+    assertThat(config.mode()).isEqualTo(RedisTransportConfig.Mode.STANDALONE);
+    assertThat(config.nodes()).containsExactly(new HostPort("cache.internal", 6380));
+    assertThat(config.user()).isEqualTo("app");
+    assertThat(config.password()).isEqualTo("s3cr@t");
+    assertThat(config.tls()).isTrue();
+    assertThat(config.database()).isEqualTo(3);
+  }
+
+  @Test
+  void thePasswordNeverShows() {
+    RedisTransportConfig config =
+        RedisTransportConfig.builder().uri("redis://:hunter2@h:1").build();
+
+    assertThat(config.toString()).doesNotContain("hunter2").contains("password=****");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().uri("http://:hunter2@h:1"))
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().uri("redis://:hunter2@h:1/x"))
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().uri("redis://:hunter2@[bad"))
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void theDefaultsAreTheOriginals() {
+    RedisTransportConfig config = RedisTransportConfig.builder().build();
+
+    assertThat(config.keyPrefix()).isEqualTo("hsi");
+    assertThat(config.historySize()).isEqualTo(1000);
+    assertThat(config.eventsChannel()).isEqualTo("security_events");
+    assertThat(config.systemStatusChannel()).isEqualTo("system_status");
+    assertThat(config.performanceChannel()).isEqualTo("performance_update");
+    assertThat(config.jobLogsChannel("42")).isEqualTo("job:42:logs");
+  }
+
+  @Test
+  void propertiesConfigureEverything() {
+    Properties properties = new Properties();
+    properties.setProperty("realtime.redis.sentinel.master", "mymaster");
+    properties.setProperty("realtime.redis.sentinel.nodes", "s1:26379, s2:26379");
+    properties.setProperty("realtime.redis.key-prefix", "prod");
+    properties.setProperty("realtime.redis.history-size", "500");
+    properties.setProperty("realtime.redis.command-timeout-ms", "750");
+    properties.setProperty("realtime.redis.channels.events", "events_v2");
+
+    RedisTransportConfig config =
+        RedisTransportConfig.fromProperties(properties, "realtime.redis.");
+
+    assertThat(config.mode()).isEqualTo(RedisTransportConfig.Mode.SENTINEL);
+    assertThat(config.sentinelMaster()).isEqualTo("mymaster");
+    assertThat(config.nodes())
+        .containsExactly(new HostPort("s1", 26379), new HostPort("s2", 26379));
+    assertThat(config.keyPrefix()).isEqualTo("prod");
+    assertThat(config.historySize()).isEqualTo(500);
+    assertThat(config.commandTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(config.eventsChannel()).isEqualTo("events_v2");
+  }
+
+  @Test
+  void badValuesAreNamed() {
+    Properties properties = new Properties();
+    properties.setProperty("p.database", "x");
+    assertThatThrownBy(() -> RedisTransportConfig.fromProperties(properties, "p."))
+        .hasMessageContaining("p.database must be an integer, got 'x'");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().database(16))
+        .hasMessageContaining("got 16");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().keyPrefix("a b"))
+        .hasMessageContaining("got 'a b'");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().cluster(List.of()))
+        .hasMessageContaining("must not be empty");
+    assertThatThrownBy(
+            () -> RedisTransportConfig.builder().ping(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessageContaining("pingTimeout must be longer");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().channels("e", "s", "p", "job_logs"))
+        .hasMessageContaining("must contain {id}");
+  }
+}
