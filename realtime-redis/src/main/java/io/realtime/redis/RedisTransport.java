@@ -130,13 +130,17 @@ public final class RedisTransport implements Transport {
     return async(
         "publish to " + channel,
         () -> {
-          if (connections.sharded()) {
-            ((RedisClusterClient) connections.commands()).spublish(channel, payload);
-          } else {
-            connections.commands().publish(channel, payload);
-          }
+          publishNow(channel, payload);
           return null;
         });
+  }
+
+  private void publishNow(String channel, String payload) {
+    if (connections.sharded()) {
+      ((RedisClusterClient) connections.commands()).spublish(channel, payload);
+    } else {
+      connections.commands().publish(channel, payload);
+    }
   }
 
   @Override
@@ -221,8 +225,7 @@ public final class RedisTransport implements Transport {
           log.debug("Cannot tell which node serves {}", subscriber.channel(), e);
         }
       }
-      subscriber.check(
-          heartbeat -> connections.commands().publish(subscriber.channel(), heartbeat), moved);
+      subscriber.check(heartbeat -> publishNow(subscriber.channel(), heartbeat), moved);
     }
   }
 

@@ -20,12 +20,43 @@ final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final List<String> extraArgs;
+  private final Path configFile;
   private Process process;
 
   private RedisServer(int port, List<String> extraArgs) throws IOException {
     this.port = port;
     this.dir = Files.createTempDirectory("realtime-redis-");
     this.extraArgs = extraArgs;
+    this.configFile = null;
+  }
+
+  private RedisServer(int port, List<String> extraArgs, Path configFile) {
+    this.port = port;
+    this.dir = configFile.getParent();
+    this.extraArgs = extraArgs;
+    this.configFile = configFile;
+  }
+
+  /** Starts a Sentinel monitoring {@code master} on {@code masterPort}, quorum 1. */
+  static RedisServer startSentinel(String master, int masterPort) throws IOException {
+    int port = freePort();
+    Path dir = Files.createTempDirectory("realtime-sentinel-");
+    Path conf = dir.resolve("sentinel.conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "port " + port,
+            "bind 127.0.0.1",
+            "dir " + dir,
+            "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1",
+            "sentinel down-after-milliseconds " + master + " 1000",
+            "sentinel failover-timeout " + master + " 5000",
+            "sentinel parallel-syncs " + master + " 1",
+            ""));
+    RedisServer sentinel = new RedisServer(port, List.of("--sentinel"), conf);
+    sentinel.launch();
+    return sentinel;
   }
 
   static RedisServer start(String... extraArgs) throws IOException {
@@ -53,22 +84,26 @@ final class RedisServer implements AutoCloseable {
   }
 
   void launch() throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--daemonize",
-                "no"));
+    List<String> command = new ArrayList<>();
+    command.add("redis-server");
+    if (configFile != null) {
+      command.add(configFile.toString());
+    } else {
+      command.addAll(
+          List.of(
+              "--port",
+              Integer.toString(port),
+              "--bind",
+              "127.0.0.1",
+              "--save",
+              "",
+              "--appendonly",
+              "no",
+              "--dir",
+              dir.toString(),
+              "--daemonize",
+              "no"));
+    }
     command.addAll(extraArgs);
     process =
         new ProcessBuilder(command)
