@@ -9,6 +9,8 @@ import io.realtime.broadcast.PublishReceipt;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.message.Envelope;
 import io.realtime.message.MessageCodec;
+import io.realtime.message.ResyncAck;
+import io.realtime.message.ResyncRequest;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.message.payload.ServiceStatus;
@@ -118,6 +120,7 @@ class RedisFailureIT {
 
   @Test
   void aKilledRedisDegradesKeepsLocalDeliveryAndRecoversByItself() throws Exception {
+    Envelope before = eventOf(1);
     server.kill();
 
     await().atMost(Duration.ofSeconds(15)).until(broadcaster::isDegraded);
@@ -142,6 +145,15 @@ class RedisFailureIT {
     assertThat(notices()).containsExactly("degraded", "healthy");
     assertThat(publishAndSeeSeq(0)).isTrue();
     assertThat(broadcaster.outboxSize()).isZero();
+
+    // Redis came back empty: a new history, so a client resyncing from the old one is told
+    RecordingConnection resyncing = new RecordingConnection("ws-events-resyncing");
+    ResyncAck ack =
+        broadcaster.resync(
+            registry.register("events", resyncing),
+            new ResyncRequest("events", before.seq(), before.epoch()));
+    assertThat(ack.epoch()).isNotEqualTo(before.epoch());
+    assertThat(ack.recovered()).isFalse();
   }
 
   @Test
