@@ -141,7 +141,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     this.outbox = new Outbox(settings.outboxCapacity(), settings.transportChannel());
     this.follower =
         new StreamFollower(
-            settings.transport(), settings.transportChannel(), this::deliver, replayedFrom::clear);
+            settings.transport(), settings.transportChannel(), this::deliver, this::forgetEpoch);
     this.fallbackSubscription =
         fallback.subscribe(
             settings.transportChannel(), message -> deliverLocally(message.payload()));
@@ -312,6 +312,12 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
             sameEpoch && !tooOld);
     connection.send(ack);
     return ack;
+  }
+
+  /** A new history: positions of the old one mean nothing any more. */
+  private void forgetEpoch() {
+    replayedFrom.clear();
+    deliveredBeforeAppend.clear();
   }
 
   /**
