@@ -107,6 +107,33 @@ public final class JsonMessageCodec implements MessageCodec {
     };
   }
 
+  @Override
+  public ClientMessage decodeClient(String text) {
+    JsonNode root = parse(text);
+    if (!root.isObject()) {
+      throw formatError("Message must be a JSON object", "root is " + root.getNodeType(), null);
+    }
+    JsonNode type = root.get("type");
+    if (type == null || !type.isTextual()) {
+      throw formatError("Message must have a string 'type'", "type: field required", null);
+    }
+    if (type.asText().isEmpty() || type.asText().length() > MessageTypes.MAX_TYPE_LENGTH) {
+      throw formatError(
+          "Message 'type' must be 1 to " + MessageTypes.MAX_TYPE_LENGTH + " characters",
+          "type: length " + type.asText().length(),
+          null);
+    }
+    JsonNode data = root.get("data");
+    if (data != null && !data.isNull() && !data.isObject()) {
+      throw formatError(
+          "Message 'data' must be an object or null", "data: must be an object", null);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> fields =
+        data == null || data.isNull() ? null : mapper.convertValue(data, Map.class);
+    return new ClientMessage(type.asText(), fields);
+  }
+
   private JsonNode parse(String text) {
     if (text == null || text.isEmpty()) {
       throw new MessageFormatException(

@@ -26,6 +26,15 @@ public interface MessageCodec {
   Message decode(String text);
 
   /**
+   * Decodes a message from a client.
+   *
+   * @param text the frame's text
+   * @return the message
+   * @throws MessageFormatException with {@code invalid_json} or {@code invalid_message_format}
+   */
+  ClientMessage decodeClient(String text);
+
+  /**
    * Returns the JSON codec, the default.
    *
    * @return the codec

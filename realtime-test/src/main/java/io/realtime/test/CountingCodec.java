@@ -1,5 +1,6 @@
 package io.realtime.test;
 
+import io.realtime.message.ClientMessage;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,11 @@ public final class CountingCodec implements MessageCodec {
   @Override
   public Message decode(String text) {
     return delegate.decode(text);
+  }
+
+  @Override
+  public ClientMessage decodeClient(String text) {
+    return delegate.decodeClient(text);
   }
 
   /**

@@ -1,0 +1,190 @@
+package io.realtime.protocol;
+
+import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.connection.RegisteredConnection;
+import io.realtime.message.MessageCodec;
+import io.realtime.time.TaskScheduler;
+import io.realtime.time.TimeSource;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The protocol settings shared by the connections of one endpoint, and the factory of their {@link
+ * ProtocolSession}s. Defaults are the original's: messages up to 65,536 characters, an idle timeout
+ * of 300 s, a heartbeat every 30 s. Immutable and thread-safe.
+ */
+public final class ClientProtocol {
+
+  /** The default largest message, in characters, as the original counted. */
+  public static final int DEFAULT_MAX_MESSAGE_CHARS = 65_536;
+
+  private final int maxMessageChars;
+  private final Duration idleTimeout;
+  private final Duration pingInterval;
+  private final TimeSource time;
+  private final TaskScheduler scheduler;
+  private final EventBroadcaster resyncSource;
+  private final MessageCodec codec;
+
+  private ClientProtocol(Builder builder) {
+    this.maxMessageChars = builder.maxMessageChars;
+    this.idleTimeout = builder.idleTimeout;
+    this.pingInterval = builder.pingInterval;
+    this.time = builder.time;
+    this.scheduler = Objects.requireNonNull(builder.scheduler, "scheduler");
+    this.resyncSource = builder.resyncSource;
+    this.codec = builder.codec;
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @param scheduler where heartbeats and idle checks are scheduled
+   * @return the builder
+   */
+  public static Builder builder(TaskScheduler scheduler) {
+    Builder builder = new Builder();
+    builder.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return builder;
+  }
+
+  /**
+   * Starts the protocol on a new connection: its heartbeat and idle timer run until it closes.
+   *
+   * @param connection the registered connection
+   * @return the session to feed with the connection's frames
+   */
+  public ProtocolSession open(RegisteredConnection connection) {
+    return new ProtocolSession(this, connection);
+  }
+
+  int maxMessageChars() {
+    return maxMessageChars;
+  }
+
+  Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  Duration pingInterval() {
+    return pingInterval;
+  }
+
+  TimeSource time() {
+    return time;
+  }
+
+  TaskScheduler scheduler() {
+    return scheduler;
+  }
+
+  EventBroadcaster resyncSource() {
+    return resyncSource;
+  }
+
+  MessageCodec codec() {
+    return codec;
+  }
+
+  /** Builds a {@link ClientProtocol}. Setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private int maxMessageChars = DEFAULT_MAX_MESSAGE_CHARS;
+    private Duration idleTimeout = Duration.ofSeconds(300);
+    private Duration pingInterval = Duration.ofSeconds(30);
+    private TimeSource time = TimeSource.system();
+    private TaskScheduler scheduler;
+    private EventBroadcaster resyncSource;
+    private MessageCodec codec = MessageCodec.json();
+
+    private Builder() {}
+
+    /**
+     * Sets the codec that reads client messages; {@link MessageCodec#json()} by default.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(MessageCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Sets the largest message accepted, in characters; 65,536 by default, from 1,024 to 1 MiB as
+     * in the original.
+     *
+     * @param maxMessageChars the limit
+     * @return this builder
+     */
+    public Builder maxMessageChars(int maxMessageChars) {
+      if (maxMessageChars < 1024 || maxMessageChars > 1024 * 1024) {
+        throw new IllegalArgumentException(
+            "maxMessageChars must be from 1024 to 1048576, got " + maxMessageChars);
+      }
+      this.maxMessageChars = maxMessageChars;
+      return this;
+    }
+
+    /**
+     * Sets the idle timeout: a connection that sends nothing for this long is closed with 1000
+     * {@code Idle timeout}; 300 s by default.
+     *
+     * @param idleTimeout a positive duration
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = positive("idleTimeout", idleTimeout);
+      return this;
+    }
+
+    /**
+     * Sets the heartbeat period; 30 s by default.
+     *
+     * @param pingInterval a positive duration
+     * @return this builder
+     */
+    public Builder pingInterval(Duration pingInterval) {
+      this.pingInterval = positive("pingInterval", pingInterval);
+      return this;
+    }
+
+    /**
+     * Sets the clocks.
+     *
+     * @param time the time source
+     * @return this builder
+     */
+    public Builder timeSource(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "time");
+      return this;
+    }
+
+    /**
+     * Sets the broadcaster that answers {@code resync}; without one, resync replays nothing.
+     *
+     * @param resyncSource the event broadcaster
+     * @return this builder
+     */
+    public Builder resyncSource(EventBroadcaster resyncSource) {
+      this.resyncSource = Objects.requireNonNull(resyncSource, "resyncSource");
+      return this;
+    }
+
+    private static Duration positive(String what, Duration value) {
+      Objects.requireNonNull(value, what);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, got " + value);
+      }
+      return value;
+    }
+
+    /**
+     * Builds the protocol.
+     *
+     * @return the protocol
+     */
+    public ClientProtocol build() {
+      return new ClientProtocol(this);
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package io.realtime.protocol;
+
+import io.realtime.connection.CloseReason;
+import io.realtime.connection.RegisteredConnection;
+import io.realtime.message.ClientMessage;
+import io.realtime.message.ErrorCode;
+import io.realtime.message.ErrorReply;
+import io.realtime.message.InvalidPayloadException;
+import io.realtime.message.MessageFormatException;
+import io.realtime.message.Ping;
+import io.realtime.message.Pong;
+import io.realtime.message.ResyncAck;
+import io.realtime.message.ResyncRequest;
+import io.realtime.message.SubscriptionAck;
+import io.realtime.time.TaskScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's side of the protocol, as the original's receive loop (§1.4–1.5):
+ *
+ * <ul>
+ *   <li>A message longer than the limit gets a {@code validation_error} and is ignored; the
+ *       connection stays. A binary frame gets an {@code invalid_message_format} error.
+ *   <li>The raw text {@code ping} gets {@code {"type":"pong"}}; JSON types are case-insensitive:
+ *       {@code ping} gets a pong, {@code pong} nothing, {@code subscribe} / {@code unsubscribe}
+ *       change the connection's filter and are acknowledged, {@code resync} replays; anything else
+ *       gets {@code unknown_message_type}.
+ *   <li>Every client frame resets the idle timer; after the idle timeout the connection is closed
+ *       with 1000 {@code Idle timeout}. A heartbeat {@code {"type":"ping","lastSeq":N}} goes out
+ *       every ping interval, N being the last offset the connection received.
+ *   <li>An unexpected failure closes the connection with 1011 {@code Internal error}.
+ * </ul>
+ *
+ * <p>Frames of one connection arrive one at a time (containers guarantee it); timers run on the
+ * protocol's scheduler. Everything stops when the connection closes.
+ */
+public final class ProtocolSession {
+
+  /** The close of an idle connection. */
+  public static final CloseReason IDLE_TIMEOUT =
+      new CloseReason(CloseReason.NORMAL_CLOSURE, "Idle timeout");
+
+  /** The close after an internal error. */
+  public static final CloseReason INTERNAL_ERROR =
+      new CloseReason(CloseReason.INTERNAL_ERROR, "Internal error");
+
+  static final List<String> SUPPORTED_TYPES =
+      List.of("ping", "pong", "subscribe", "unsubscribe", "resync");
+
+  private static final Logger log = LoggerFactory.getLogger(ProtocolSession.class);
+
+  private final ClientProtocol protocol;
+  private final RegisteredConnection connection;
+  private volatile long lastActivityNanos;
+  private TaskScheduler.Cancellable idleCheck;
+  private TaskScheduler.Cancellable heartbeat;
+  private boolean closed;
+
+  ProtocolSession(ClientProtocol protocol, RegisteredConnection connection) {
+    this.protocol = protocol;
+    this.connection = connection;
+    this.lastActivityNanos = protocol.time().nanoTime();
+    scheduleIdleCheck(protocol.idleTimeout());
+    scheduleHeartbeat();
+    connection.closeFuture().thenRun(this::close);
+  }
+
+  /**
+   * Handles a text frame from the client.
+   *
+   * @param text the frame
+   */
+  public void onText(String text) {
+    touch();
+    try {
+      handle(text);
+    } catch (RuntimeException e) {
+      onError(e);
+    }
+  }
+
+  /** Handles a binary frame from the client: this protocol is JSON text only. */
+  public void onBinary() {
+    touch();
+    connection.send(
+        new ErrorReply(
+            ErrorCode.INVALID_MESSAGE_FORMAT,
+            "Binary frames are not supported; send JSON text",
+            Map.of("validation_errors", List.of("binary frame"))));
+  }
+
+  /**
+   * Handles an unexpected failure of the connection: closes it with 1011.
+   *
+   * @param error the failure
+   */
+  public void onError(Throwable error) {
+    log.warn("Connection {} failed; closing it with 1011", connection.id(), error);
+    connection.close(INTERNAL_ERROR);
+  }
+
+  private void handle(String text) {
+    if (text.length() > protocol.maxMessageChars()) {
+      connection.send(
+          new ErrorReply(
+              ErrorCode.VALIDATION_ERROR,
+              "Message too large ("
+                  + text.length()
+                  + " characters, max "
+                  + protocol.maxMessageChars()
+                  + ")",
+              Map.of("size", text.length(), "max_size", protocol.maxMessageChars())));
+      return;
+    }
+    if (text.equals("ping")) {
+      connection.send(Pong.INSTANCE);
+      return;
+    }
+    ClientMessage message;
+    try {
+      message = protocol.codec().decodeClient(text);
+    } catch (MessageFormatException e) {
+      connection.send(e.toErrorReply());
+      return;
+    }
+    switch (message.normalizedType()) {
+      case "ping" -> connection.send(Pong.INSTANCE);
+      case "pong" -> {
+        // activity only
+      }
+      case "subscribe" -> subscribe(message);
+      case "unsubscribe" -> unsubscribe(message);
+      case "resync" -> resync(message);
+      default ->
+          connection.send(
+              new ErrorReply(
+                  ErrorCode.UNKNOWN_MESSAGE_TYPE,
+                  "Unknown message type: " + message.normalizedType(),
+                  Map.of("supported_types", SUPPORTED_TYPES)));
+    }
+  }
+
+  private void subscribe(ClientMessage message) {
+    List<String> patterns = patterns(message.data());
+    if (patterns == null || patterns.isEmpty()) {
+      connection.send(
+          new ErrorReply(
+              ErrorCode.VALIDATION_ERROR,
+              "Subscribe message must include 'events' array",
+              Map.of(
+                  "example",
+                  Map.of("type", "subscribe", "data", Map.of("events", List.of("alert.*"))))));
+      return;
+    }
+    try {
+      connection.send(SubscriptionAck.subscribed(connection.subscriptions().subscribe(patterns)));
+    } catch (IllegalArgumentException e) {
+      connection.send(new ErrorReply(ErrorCode.VALIDATION_ERROR, e.getMessage(), null));
+    }
+  }
+
+  private void unsubscribe(ClientMessage message) {
+    List<String> patterns = patterns(message.data());
+    if (patterns == null || patterns.isEmpty()) {
+      List<String> all = connection.subscriptions().patterns();
+      connection.subscriptions().unsubscribeAll();
+      connection.send(SubscriptionAck.unsubscribed(all));
+      return;
+    }
+    try {
+      connection.send(
+          SubscriptionAck.unsubscribed(connection.subscriptions().unsubscribe(patterns)));
+    } catch (IllegalArgumentException e) {
+      connection.send(new ErrorReply(ErrorCode.VALIDATION_ERROR, e.getMessage(), null));
+    }
+  }
+
+  /** The patterns of {@code data.events}, falling back to {@code data.channels}; null if absent. */
+  private static List<String> patterns(Map<String, Object> data) {
+    if (data == null) {
+      return null;
+    }
+    Object list = data.get("events") != null ? data.get("events") : data.get("channels");
+    if (!(list instanceof List<?> items)) {
+      return null;
+    }
+    List<String> patterns = new ArrayList<>(items.size());
+    for (Object item : items) {
+      if (!(item instanceof String pattern)) {
+        return null;
+      }
+      patterns.add(pattern);
+    }
+    return patterns;
+  }
+
+  private void resync(ClientMessage message) {
+    ResyncRequest request;
+    try {
+      request = ResyncRequest.fromData(message.data());
+    } catch (InvalidPayloadException e) {
+      connection.send(
+          new ErrorReply(ErrorCode.VALIDATION_ERROR, e.getMessage(), Map.of("field", e.field())));
+      return;
+    }
+    if (protocol.resyncSource() != null) {
+      protocol.resyncSource().resync(connection, request);
+    } else {
+      connection.send(
+          new ResyncAck(request.channel(), request.lastSequence(), 0, null, null, null, null));
+    }
+  }
+
+  private void touch() {
+    lastActivityNanos = protocol.time().nanoTime();
+  }
+
+  private synchronized void scheduleIdleCheck(Duration delay) {
+    if (!closed) {
+      idleCheck = protocol.scheduler().schedule(this::checkIdle, delay);
+    }
+  }
+
+  private void checkIdle() {
+    long idleNanos = protocol.time().nanoTime() - lastActivityNanos;
+    long remaining = protocol.idleTimeout().toNanos() - idleNanos;
+    if (remaining <= 0) {
+      log.debug("Closing idle connection {}", connection.id());
+      connection.close(IDLE_TIMEOUT);
+    } else {
+      scheduleIdleCheck(Duration.ofNanos(remaining));
+    }
+  }
+
+  private synchronized void scheduleHeartbeat() {
+    if (!closed) {
+      heartbeat = protocol.scheduler().schedule(this::beat, protocol.pingInterval());
+    }
+  }
+
+  private void beat() {
+    if (connection.isOpen()) {
+      connection.send(new Ping(connection.lastSeq()));
+      scheduleHeartbeat();
+    }
+  }
+
+  /** Stops the timers; runs when the connection closes, by either side. */
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (idleCheck != null) {
+      idleCheck.cancel();
+    }
+    if (heartbeat != null) {
+      heartbeat.cancel();
+    }
+  }
+}

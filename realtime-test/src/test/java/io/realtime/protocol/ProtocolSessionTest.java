@@ -1,0 +1,226 @@
+package io.realtime.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.connection.CloseReason;
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.connection.RegisteredConnection;
+import io.realtime.message.ClientMessage;
+import io.realtime.message.Envelope;
+import io.realtime.message.Message;
+import io.realtime.message.MessageCodec;
+import io.realtime.message.payload.RiskLevel;
+import io.realtime.message.payload.SecurityEvent;
+import io.realtime.test.ManualTime;
+import io.realtime.test.RecordingConnection;
+import io.realtime.transport.InMemoryTransport;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The original's receive loop (§1.4–1.5), frame by frame, with a manual clock. */
+class ProtocolSessionTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final ManualTime time = new ManualTime();
+  private final ConnectionRegistry registry = ConnectionRegistry.builder().build();
+  private final InMemoryTransport transport = InMemoryTransport.create();
+  private final RecordingConnection client = new RecordingConnection("ws-events-1");
+  private EventBroadcaster events;
+  private RegisteredConnection registered;
+  private ProtocolSession session;
+
+  @BeforeEach
+  void open() {
+    events = EventBroadcaster.builder(transport, registry).timeSource(time).scheduler(time).build();
+    events.start();
+    registered = registry.register("events", client);
+    session =
+        ClientProtocol.builder(time).timeSource(time).resyncSource(events).build().open(registered);
+  }
+
+  @AfterEach
+  void close() {
+    events.close();
+    registry.shutdown(Duration.ofMillis(200)).join();
+    transport.close();
+  }
+
+  /** Sends a frame and returns the first text the client receives after it. */
+  private String reply(String text) {
+    int before = client.texts().size();
+    session.onText(text);
+    await().atMost(WAIT).until(() -> client.texts().size() > before);
+    return client.texts().get(before);
+  }
+
+  /** Asserts that a frame causes no reply: the next reply is the marker's. */
+  private void assertNoReply(String text) {
+    session.onText(text);
+    assertThat(reply("{\"type\":\"marker\"}")).contains("Unknown message type: marker");
+  }
+
+  @Test
+  void pingsGetPongsRawOrJsonInAnyCase() {
+    assertThat(reply("ping")).isEqualTo("{\"type\":\"pong\"}");
+    assertThat(reply("{\"type\":\"PING\"}")).isEqualTo("{\"type\":\"pong\"}");
+    assertThat(reply("{\"type\":\"ping\",\"extra\":true}")).isEqualTo("{\"type\":\"pong\"}");
+    assertNoReply("{\"type\":\"pong\"}");
+    assertThat(reply("Ping")).contains("\"error\":\"invalid_json\"");
+  }
+
+  @Test
+  void malformedMessagesGetTheOneErrorEnvelope() {
+    assertThat(reply("{oops"))
+        .startsWith("{\"type\":\"error\",\"error\":\"invalid_json\",\"message\":")
+        .contains("\"details\":{\"raw_data_preview\":\"{oops\"}");
+    assertThat(reply("{\"data\":{}}"))
+        .contains("\"error\":\"invalid_message_format\"")
+        .contains("validation_errors");
+    assertThat(reply("{\"type\":\"\"}")).contains("\"error\":\"invalid_message_format\"");
+    assertThat(reply("{\"type\":\"" + "x".repeat(51) + "\"}"))
+        .contains("\"error\":\"invalid_message_format\"");
+    assertThat(reply("{\"type\":\"subscribe\",\"data\":[1]}"))
+        .contains("\"error\":\"invalid_message_format\"");
+    assertThat(reply("[1,2]")).contains("\"error\":\"invalid_message_format\"");
+    assertThat(reply("{\"type\":\"Hello\"}"))
+        .isEqualTo(
+            "{\"type\":\"error\",\"error\":\"unknown_message_type\",\"message\":\"Unknown message type: hello\","
+                + "\"details\":{\"supported_types\":[\"ping\",\"pong\",\"subscribe\",\"unsubscribe\",\"resync\"]}}");
+    assertThat(registered.isOpen()).isTrue();
+  }
+
+  @Test
+  void subscribeAndUnsubscribeAreAcknowledgedAndApplied() {
+    assertThat(reply("{\"type\":\"subscribe\",\"data\":{\"events\":[\"ALERT.*\",\"event\"]}}"))
+        .isEqualTo("{\"action\":\"subscribed\",\"events\":[\"alert.*\",\"event\"]}");
+    assertThat(registered.subscriptions().matches("alert.created")).isTrue();
+    assertThat(registered.subscriptions().matches("camera.offline")).isFalse();
+    assertThat(reply("{\"type\":\"unsubscribe\",\"data\":{\"events\":[\"event\",\"nope\"]}}"))
+        .isEqualTo("{\"action\":\"unsubscribed\",\"events\":[\"event\"]}");
+    assertThat(reply("{\"type\":\"subscribe\",\"data\":{\"channels\":[\"camera.*\"]}}"))
+        .isEqualTo("{\"action\":\"subscribed\",\"events\":[\"camera.*\"]}");
+    assertThat(reply("{\"type\":\"unsubscribe\",\"data\":null}"))
+        .isEqualTo("{\"action\":\"unsubscribed\",\"events\":[\"alert.*\",\"camera.*\"]}");
+    assertThat(registered.subscriptions().isExplicit()).isFalse();
+  }
+
+  @Test
+  void aSubscribeWithoutEventsIsAValidationErrorWithAnExample() {
+    assertThat(reply("{\"type\":\"subscribe\",\"data\":{}}"))
+        .startsWith(
+            "{\"type\":\"error\",\"error\":\"validation_error\",\"message\":\"Subscribe message must include"
+                + " 'events' array\",\"details\":{\"example\":")
+        .contains("\"events\":[\"alert.*\"]");
+    assertThat(registered.subscriptions().isExplicit()).isFalse();
+  }
+
+  @Test
+  void resyncReplaysThroughTheEventBroadcaster() {
+    for (int n = 1; n <= 3; n++) {
+      events
+          .publish(Envelope.event(SecurityEvent.of(n, n, "b", "c", 10, RiskLevel.LOW, "s", null)))
+          .toCompletableFuture()
+          .join();
+    }
+    await().atMost(WAIT).until(() -> client.texts().size() == 3);
+
+    String ack =
+        reply("{\"type\":\"resync\",\"data\":{\"channel\":\"events\",\"last_sequence\":1}}");
+
+    assertThat(ack)
+        .as("all three were already given to this connection")
+        .startsWith(
+            "{\"type\":\"resync_ack\",\"channel\":\"events\",\"last_sequence\":1,\"replayed_count\":0");
+    assertThat(reply("{\"type\":\"resync\",\"data\":{\"last_sequence\":\"x\"}}"))
+        .contains("\"error\":\"validation_error\"")
+        .contains("last_sequence");
+  }
+
+  @Test
+  void aMessageOverTheLimitIsRefusedAndTheConnectionKept() {
+    String padding = "x".repeat(65_536 - "{\"type\":\"ping\",\"pad\":\"\"}".length());
+    String exactlyAtLimit = "{\"type\":\"ping\",\"pad\":\"" + padding + "\"}";
+    assertThat(exactlyAtLimit).hasSize(65_536);
+
+    assertThat(reply(exactlyAtLimit)).isEqualTo("{\"type\":\"pong\"}");
+    assertThat(reply(exactlyAtLimit + " "))
+        .contains("\"error\":\"validation_error\"")
+        .contains("Message too large (65537 characters, max 65536)");
+    assertThat(registered.isOpen()).isTrue();
+  }
+
+  @Test
+  void aBinaryFrameGetsAnError() {
+    session.onBinary();
+
+    await().atMost(WAIT).until(() -> client.texts().size() == 1);
+    assertThat(client.texts().get(0))
+        .contains("\"error\":\"invalid_message_format\"")
+        .contains("Binary frames");
+  }
+
+  @Test
+  void heartbeatsCarryTheLastSeqReceived() {
+    time.advance(Duration.ofSeconds(30));
+    await().atMost(WAIT).until(() -> client.texts().size() == 1);
+    assertThat(client.texts().get(0)).isEqualTo("{\"type\":\"ping\",\"lastSeq\":0}");
+
+    events
+        .publish(Envelope.event(SecurityEvent.of(1, 1, "b", "c", 10, RiskLevel.LOW, "s", null)))
+        .toCompletableFuture()
+        .join();
+    await().atMost(WAIT).until(() -> client.texts().size() == 2);
+    time.advance(Duration.ofSeconds(30));
+
+    await().atMost(WAIT).until(() -> client.texts().size() == 3);
+    assertThat(client.texts().get(2)).isEqualTo("{\"type\":\"ping\",\"lastSeq\":1}");
+  }
+
+  @Test
+  void onlyClientFramesResetTheIdleTimeout() {
+    time.advance(Duration.ofSeconds(299));
+    session.onText("{\"type\":\"pong\"}");
+    time.advance(Duration.ofSeconds(299));
+    assertThat(client.closeReason()).as("server heartbeats do not count, the pong did").isNull();
+
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(client.awaitClose(WAIT)).isEqualTo(new CloseReason(1000, "Idle timeout"));
+  }
+
+  @Test
+  void anInternalErrorClosesWith1011AndTimersStop() {
+    ProtocolSession broken =
+        ClientProtocol.builder(time)
+            .timeSource(time)
+            .codec(
+                new MessageCodec() {
+                  @Override
+                  public String encode(Message message) {
+                    return MessageCodec.json().encode(message);
+                  }
+
+                  @Override
+                  public Message decode(String text) {
+                    throw new IllegalStateException("decoder bug");
+                  }
+
+                  @Override
+                  public ClientMessage decodeClient(String text) {
+                    throw new IllegalStateException("decoder bug (expected by the test)");
+                  }
+                })
+            .build()
+            .open(registered);
+
+    broken.onText("{\"type\":\"ping\"}");
+
+    assertThat(client.awaitClose(WAIT)).isEqualTo(new CloseReason(1011, "Internal error"));
+    await().atMost(WAIT).until(() -> time.pendingTasks() <= 2); // the broadcaster's own timers
+  }
+}
