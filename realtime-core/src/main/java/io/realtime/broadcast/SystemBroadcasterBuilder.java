@@ -1,28 +1,23 @@
 package io.realtime.broadcast;
 
-import io.realtime.breaker.CircuitBreaker;
 import io.realtime.breaker.CircuitBreakerRegistry;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.internal.broadcast.DefaultSystemBroadcaster;
-import io.realtime.internal.broadcast.RecoveryPolicy;
 import io.realtime.metrics.MetricSources;
 import io.realtime.metrics.PerformanceCollector;
-import io.realtime.time.TaskScheduler;
-import io.realtime.time.TimeSource;
 import io.realtime.transport.Transport;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
  * Builds a {@link SystemBroadcaster}. Setters validate at once; {@link #build()} copies the
  * settings. Not thread-safe.
  */
-public final class SystemBroadcasterBuilder {
+public final class SystemBroadcasterBuilder
+    extends ResilientBroadcasterBuilder<SystemBroadcasterBuilder> {
 
   private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -36,18 +31,12 @@ public final class SystemBroadcasterBuilder {
   private String statusChannel = SystemBroadcaster.DEFAULT_STATUS_CHANNEL;
   private String performanceChannel = SystemBroadcaster.DEFAULT_PERFORMANCE_CHANNEL;
   private PerformanceCollector performanceCollector = PerformanceCollector.withDefaults();
-  private CircuitBreaker circuitBreaker;
   private CircuitBreakerRegistry circuitBreakers;
-  private TimeSource timeSource = TimeSource.system();
-  private TaskScheduler scheduler;
   private Executor sourceExecutor;
-  private int maxRecoveryAttempts = 5;
-  private Duration backoffBase = Duration.ofSeconds(1);
-  private Duration backoffCap = Duration.ofSeconds(60);
-  private RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
 
   SystemBroadcasterBuilder(
       Transport transport, ConnectionRegistry registry, MetricSources sources) {
+    super(SystemBroadcaster.SERVICE_NAME, Duration.ofSeconds(60));
     this.transport = Objects.requireNonNull(transport, "transport");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.sources = Objects.requireNonNull(sources, "sources");
@@ -139,18 +128,6 @@ public final class SystemBroadcasterBuilder {
   }
 
   /**
-   * Sets the breaker on the transport listener; {@code system_broadcaster} with the broadcasters'
-   * defaults otherwise.
-   *
-   * @param circuitBreaker the breaker
-   * @return this builder
-   */
-  public SystemBroadcasterBuilder circuitBreaker(CircuitBreaker circuitBreaker) {
-    this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
-    return this;
-  }
-
-  /**
    * Sets the registry of named breakers that {@code circuit_breaker_update} reports; this
    * broadcaster's own breaker is added to it.
    *
@@ -159,29 +136,6 @@ public final class SystemBroadcasterBuilder {
    */
   public SystemBroadcasterBuilder circuitBreakers(CircuitBreakerRegistry circuitBreakers) {
     this.circuitBreakers = Objects.requireNonNull(circuitBreakers, "circuitBreakers");
-    return this;
-  }
-
-  /**
-   * Sets the clocks; the system's by default.
-   *
-   * @param timeSource the time source
-   * @return this builder
-   */
-  public SystemBroadcasterBuilder timeSource(TimeSource timeSource) {
-    this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
-    return this;
-  }
-
-  /**
-   * Sets where ticks, source timeouts and recovery attempts are scheduled; by default an owned
-   * daemon thread.
-   *
-   * @param scheduler the scheduler
-   * @return this builder
-   */
-  public SystemBroadcasterBuilder scheduler(TaskScheduler scheduler) {
-    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     return this;
   }
 
@@ -198,65 +152,11 @@ public final class SystemBroadcasterBuilder {
   }
 
   /**
-   * Sets after how many failed attempts the channel degrades; 5 by default.
-   *
-   * @param maxRecoveryAttempts at least 1
-   * @return this builder
-   */
-  public SystemBroadcasterBuilder maxRecoveryAttempts(int maxRecoveryAttempts) {
-    this.maxRecoveryAttempts = maxRecoveryAttempts;
-    policy();
-    return this;
-  }
-
-  /**
-   * Sets the recovery backoff; 1 s doubling up to 60 s by default, plus 10 to 30 % jitter.
-   *
-   * @param base the first delay
-   * @param cap the longest delay
-   * @return this builder
-   */
-  public SystemBroadcasterBuilder recoveryBackoff(Duration base, Duration cap) {
-    this.backoffBase = base;
-    this.backoffCap = cap;
-    policy();
-    return this;
-  }
-
-  /**
-   * Sets the jitter source.
-   *
-   * @param random the source
-   * @return this builder
-   */
-  public SystemBroadcasterBuilder random(RandomGenerator random) {
-    this.random = Objects.requireNonNull(random, "random");
-    return this;
-  }
-
-  private RecoveryPolicy policy() {
-    return new RecoveryPolicy(maxRecoveryAttempts, backoffBase, backoffCap, random);
-  }
-
-  private static String requireName(String what, String value) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(what + " must not be blank, got '" + value + "'");
-    }
-    return value;
-  }
-
-  /**
    * Builds the broadcaster; call {@link SystemBroadcaster#start()} to begin.
    *
    * @return the broadcaster
    */
   public SystemBroadcaster build() {
-    CircuitBreaker breaker =
-        circuitBreaker != null
-            ? circuitBreaker
-            : CircuitBreaker.builder(SystemBroadcaster.SERVICE_NAME)
-                .withTimeSource(timeSource)
-                .build();
     return new DefaultSystemBroadcaster(
         new DefaultSystemBroadcaster.Settings(
             transport,
@@ -269,11 +169,11 @@ public final class SystemBroadcasterBuilder {
             statusChannel,
             performanceChannel,
             performanceCollector,
-            breaker,
+            breaker(),
             circuitBreakers,
-            timeSource,
-            scheduler,
+            timeSource(),
+            taskScheduler(),
             sourceExecutor,
-            policy()));
+            recoveryPolicy()));
   }
 }

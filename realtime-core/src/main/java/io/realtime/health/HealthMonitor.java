@@ -1,7 +1,9 @@
 package io.realtime.health;
 
 import io.realtime.broadcast.Broadcaster;
+import io.realtime.internal.Durations;
 import io.realtime.internal.NamedThreadFactory;
+import io.realtime.internal.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.payload.ServiceStatus;
 import io.realtime.time.TaskScheduler;
@@ -18,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ public final class HealthMonitor implements AutoCloseable {
   private final TimeSource time;
   private final TaskScheduler scheduler;
   private final Executor executor;
-  private final ScheduledExecutorService ownedScheduler;
+  private final OwnedScheduler ownedScheduler;
   private final ExecutorService ownedExecutor;
   private final ArrayDeque<HealthEvent> history = new ArrayDeque<>();
   private TaskScheduler.Cancellable nextRound;
@@ -75,14 +76,8 @@ public final class HealthMonitor implements AutoCloseable {
     this.verifyDelay = builder.verifyDelay;
     this.historySize = builder.historySize;
     this.time = builder.time;
-    if (builder.scheduler == null) {
-      ownedScheduler =
-          Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("realtime-health"));
-      scheduler = TaskScheduler.of(ownedScheduler);
-    } else {
-      ownedScheduler = null;
-      scheduler = builder.scheduler;
-    }
+    this.ownedScheduler = new OwnedScheduler(builder.scheduler, "realtime-health");
+    this.scheduler = ownedScheduler.scheduler();
     if (builder.executor == null) {
       ownedExecutor =
           Executors.newCachedThreadPool(new NamedThreadFactory("realtime-health-check"));
@@ -313,9 +308,7 @@ public final class HealthMonitor implements AutoCloseable {
         nextRound.cancel();
       }
     }
-    if (ownedScheduler != null) {
-      ownedScheduler.shutdownNow();
-    }
+    ownedScheduler.close();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
@@ -456,7 +449,7 @@ public final class HealthMonitor implements AutoCloseable {
      * @return this builder
      */
     public Builder interval(Duration interval) {
-      this.interval = positive("interval", interval);
+      this.interval = Durations.requirePositive("interval", interval);
       return this;
     }
 
@@ -467,7 +460,7 @@ public final class HealthMonitor implements AutoCloseable {
      * @return this builder
      */
     public Builder checkTimeout(Duration checkTimeout) {
-      this.checkTimeout = positive("checkTimeout", checkTimeout);
+      this.checkTimeout = Durations.requirePositive("checkTimeout", checkTimeout);
       return this;
     }
 
@@ -483,7 +476,7 @@ public final class HealthMonitor implements AutoCloseable {
         throw new IllegalArgumentException("maxRetries must be >= 1, got " + maxRetries);
       }
       this.maxRetries = maxRetries;
-      this.backoff = positive("backoff", backoff);
+      this.backoff = Durations.requirePositive("backoff", backoff);
       return this;
     }
 
@@ -494,7 +487,7 @@ public final class HealthMonitor implements AutoCloseable {
      * @return this builder
      */
     public Builder verifyDelay(Duration verifyDelay) {
-      this.verifyDelay = positive("verifyDelay", verifyDelay);
+      this.verifyDelay = Durations.requirePositive("verifyDelay", verifyDelay);
       return this;
     }
 
@@ -543,14 +536,6 @@ public final class HealthMonitor implements AutoCloseable {
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
-    }
-
-    private static Duration positive(String what, Duration value) {
-      Objects.requireNonNull(value, what);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, got " + value);
-      }
-      return value;
     }
 
     /**

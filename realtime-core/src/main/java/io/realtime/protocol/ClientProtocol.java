@@ -2,6 +2,7 @@ package io.realtime.protocol;
 
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.connection.RegisteredConnection;
+import io.realtime.internal.Durations;
 import io.realtime.message.MessageCodec;
 import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
@@ -133,7 +134,7 @@ public final class ClientProtocol {
      * @return this builder
      */
     public Builder idleTimeout(Duration idleTimeout) {
-      this.idleTimeout = positive("idleTimeout", idleTimeout);
+      this.idleTimeout = Durations.requirePositive("idleTimeout", idleTimeout);
       return this;
     }
 
@@ -144,7 +145,7 @@ public final class ClientProtocol {
      * @return this builder
      */
     public Builder pingInterval(Duration pingInterval) {
-      this.pingInterval = positive("pingInterval", pingInterval);
+      this.pingInterval = Durations.requirePositive("pingInterval", pingInterval);
       return this;
     }
 
@@ -168,14 +169,6 @@ public final class ClientProtocol {
     public Builder resyncSource(EventBroadcaster resyncSource) {
       this.resyncSource = Objects.requireNonNull(resyncSource, "resyncSource");
       return this;
-    }
-
-    private static Duration positive(String what, Duration value) {
-      Objects.requireNonNull(value, what);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, got " + value);
-      }
-      return value;
     }
 
     /**

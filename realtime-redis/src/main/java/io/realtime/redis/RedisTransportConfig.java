@@ -1,5 +1,6 @@
 package io.realtime.redis;
 
+import io.realtime.internal.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -567,7 +568,7 @@ public final class RedisTransportConfig {
      * @return this builder
      */
     public Builder commandTimeout(Duration timeout) {
-      this.commandTimeout = positive("commandTimeout", timeout);
+      this.commandTimeout = Durations.requirePositive("commandTimeout", timeout);
       return this;
     }
 
@@ -578,7 +579,7 @@ public final class RedisTransportConfig {
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connectTimeout", timeout);
+      this.connectTimeout = Durations.requirePositive("connectTimeout", timeout);
       return this;
     }
 
@@ -591,8 +592,8 @@ public final class RedisTransportConfig {
      * @return this builder
      */
     public Builder ping(Duration interval, Duration timeout) {
-      positive("pingInterval", interval);
-      positive("pingTimeout", timeout);
+      Durations.requirePositive("pingInterval", interval);
+      Durations.requirePositive("pingTimeout", timeout);
       if (timeout.compareTo(interval) <= 0) {
         throw new IllegalArgumentException(
             "pingTimeout must be longer than pingInterval, got " + timeout + " <= " + interval);
@@ -627,14 +628,6 @@ public final class RedisTransportConfig {
     private static String requireName(String what, String value) {
       if (value == null || value.isBlank()) {
         throw new IllegalArgumentException(what + " must not be blank, got '" + value + "'");
-      }
-      return value;
-    }
-
-    private static Duration positive(String what, Duration value) {
-      Objects.requireNonNull(value, what);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, got " + value);
       }
       return value;
     }

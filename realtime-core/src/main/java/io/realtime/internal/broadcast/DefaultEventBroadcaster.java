@@ -6,7 +6,7 @@ import io.realtime.broadcast.PublishReceipt;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.RegisteredConnection;
-import io.realtime.internal.NamedThreadFactory;
+import io.realtime.internal.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
@@ -31,8 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -109,7 +107,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
 
   private final Settings settings;
   private final MessageCodec codec;
-  private final ScheduledExecutorService ownedScheduler;
+  private final OwnedScheduler scheduler;
   private final InMemoryTransport fallback = InMemoryTransport.create();
   private final TransportSubscription fallbackSubscription;
   private final ResilientSubscription subscription;
@@ -129,15 +127,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   public DefaultEventBroadcaster(Settings settings) {
     this.settings = settings;
     this.codec = settings.registry().codec();
-    TaskScheduler scheduler = settings.scheduler();
-    if (scheduler == null) {
-      ownedScheduler =
-          Executors.newSingleThreadScheduledExecutor(
-              new NamedThreadFactory("realtime-" + EventBroadcaster.SERVICE_NAME));
-      scheduler = TaskScheduler.of(ownedScheduler);
-    } else {
-      ownedScheduler = null;
-    }
+    this.scheduler =
+        new OwnedScheduler(settings.scheduler(), "realtime-" + EventBroadcaster.SERVICE_NAME);
     this.outbox = new Outbox(settings.outboxCapacity(), settings.transportChannel());
     this.follower =
         new StreamFollower(
@@ -152,7 +143,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
             this::onTransportMessage,
             settings.breaker(),
             settings.recovery(),
-            scheduler,
+            scheduler.scheduler(),
             new SubscriptionEvents());
   }
 
@@ -400,9 +391,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     subscription.close();
     fallbackSubscription.close();
     fallback.close();
-    if (ownedScheduler != null) {
-      ownedScheduler.shutdownNow();
-    }
+    scheduler.close();
   }
 
   private final class SubscriptionEvents implements ResilientSubscription.Events {

@@ -10,6 +10,7 @@ import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.internal.NamedThreadFactory;
+import io.realtime.internal.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
@@ -31,7 +32,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,9 +129,9 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
 
   private final Settings settings;
   private final MessageCodec codec;
+  private final OwnedScheduler ownedScheduler;
   private final TaskScheduler scheduler;
   private final Executor sourceExecutor;
-  private final ScheduledExecutorService ownedScheduler;
   private final ExecutorService ownedSourceExecutor;
   private final ResilientSubscription subscription;
   private final AtomicReference<CompletableFuture<Void>> collecting = new AtomicReference<>();
@@ -147,15 +147,8 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
   public DefaultSystemBroadcaster(Settings settings) {
     this.settings = settings;
     this.codec = settings.registry().codec();
-    if (settings.scheduler() == null) {
-      ownedScheduler =
-          Executors.newSingleThreadScheduledExecutor(
-              new NamedThreadFactory("realtime-" + SERVICE_NAME));
-      scheduler = TaskScheduler.of(ownedScheduler);
-    } else {
-      ownedScheduler = null;
-      scheduler = settings.scheduler();
-    }
+    this.ownedScheduler = new OwnedScheduler(settings.scheduler(), "realtime-" + SERVICE_NAME);
+    this.scheduler = ownedScheduler.scheduler();
     if (settings.sourceExecutor() == null) {
       ownedSourceExecutor =
           Executors.newCachedThreadPool(new NamedThreadFactory("realtime-metric-source"));
@@ -379,9 +372,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
       }
     }
     subscription.close();
-    if (ownedScheduler != null) {
-      ownedScheduler.shutdownNow();
-    }
+    ownedScheduler.close();
     if (ownedSourceExecutor != null) {
       ownedSourceExecutor.shutdownNow();
     }
