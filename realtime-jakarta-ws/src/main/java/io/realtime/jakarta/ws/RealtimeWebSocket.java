@@ -1,0 +1,342 @@
+package io.realtime.jakarta.ws;
+
+import io.realtime.admission.ConnectionRateLimiter;
+import io.realtime.admission.SlidingWindowRateLimiter;
+import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.broadcast.SystemBroadcaster;
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.internal.Durations;
+import io.realtime.internal.OwnedScheduler;
+import io.realtime.jakarta.ws.internal.Credentials;
+import io.realtime.jakarta.ws.internal.EndpointContext;
+import io.realtime.jakarta.ws.internal.EndpointKind;
+import io.realtime.jakarta.ws.internal.HandshakeConfigurator;
+import io.realtime.jakarta.ws.internal.RealtimeEndpoint;
+import io.realtime.protocol.ClientProtocol;
+import io.realtime.time.TaskScheduler;
+import io.realtime.time.TimeSource;
+import io.realtime.transport.Transport;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The WebSocket endpoints, {@code /ws/events}, {@code /ws/system} and {@code
+ * /ws/jobs/{job_id}/logs}, as {@link ServerEndpointConfig}s that a host adds to its container
+ * (Tomcat, Jetty, Tyrus...) without annotation scanning:
+ *
+ * <pre>{@code
+ * RealtimeWebSocket websocket =
+ *     RealtimeWebSocket.builder(registry).events(events).system(system).jobLogs(transport).build();
+ * for (ServerEndpointConfig config : websocket.endpointConfigs()) {
+ *   serverContainer.addEndpoint(config);
+ * }
+ * }</pre>
+ *
+ * <p>Clients authenticate with {@code ?api_key=}, the {@code Sec-WebSocket-Protocol: api-key.<key>}
+ * subprotocol (echoed back) or {@code ?token=}; secrets are kept as SHA-256 digests and compared in
+ * constant time. Connections are rate-limited per client IP ({@code X-Forwarded-For} is believed
+ * only from trusted proxies), and origins can be restricted. A refused client is closed with 1008.
+ */
+public final class RealtimeWebSocket implements AutoCloseable {
+
+  private final List<ServerEndpointConfig> configs;
+  private final OwnedScheduler scheduler;
+
+  private RealtimeWebSocket(Builder builder) {
+    this.scheduler = new OwnedScheduler(builder.scheduler, "realtime-websocket");
+    ClientProtocol.Builder eventsProtocol = protocol(builder);
+    if (builder.events != null) {
+      eventsProtocol.resyncSource(builder.events);
+    }
+    EndpointContext context =
+        new EndpointContext(
+            builder.registry,
+            builder.events,
+            builder.system,
+            builder.jobLogs,
+            eventsProtocol.build(),
+            protocol(builder).build(),
+            new Credentials(builder.apiKeys, builder.token),
+            builder.rateLimiter != null
+                ? builder.rateLimiter
+                : SlidingWindowRateLimiter.withDefaults(builder.timeSource),
+            Set.copyOf(builder.trustedProxies),
+            Set.copyOf(builder.allowedOrigins),
+            builder.maxMessageChars);
+    List<ServerEndpointConfig> endpoints = new ArrayList<>(3);
+    if (builder.events != null) {
+      endpoints.add(config(context, EndpointKind.EVENTS, builder.eventsPath));
+    }
+    if (builder.system != null) {
+      endpoints.add(config(context, EndpointKind.SYSTEM, builder.systemPath));
+    }
+    if (builder.jobLogs != null) {
+      endpoints.add(config(context, EndpointKind.JOB_LOGS, builder.jobLogsPath));
+    }
+    this.configs = List.copyOf(endpoints);
+  }
+
+  private ClientProtocol.Builder protocol(Builder builder) {
+    return ClientProtocol.builder(scheduler.scheduler())
+        .timeSource(builder.timeSource)
+        .codec(builder.registry.codec())
+        .idleTimeout(builder.idleTimeout)
+        .pingInterval(builder.pingInterval)
+        .maxMessageChars(builder.maxMessageChars);
+  }
+
+  private static ServerEndpointConfig config(
+      EndpointContext context, EndpointKind kind, String path) {
+    return ServerEndpointConfig.Builder.create(RealtimeEndpoint.class, path)
+        .configurator(new HandshakeConfigurator(context, kind))
+        .build();
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @param registry the local connections
+   * @return the builder
+   */
+  public static Builder builder(ConnectionRegistry registry) {
+    return new Builder(registry);
+  }
+
+  /**
+   * Returns the endpoint configurations to add to the container.
+   *
+   * @return one per configured endpoint
+   */
+  public List<ServerEndpointConfig> endpointConfigs() {
+    return configs;
+  }
+
+  /** Stops the heartbeat and idle timers' thread if this object owns it. */
+  @Override
+  public void close() {
+    scheduler.close();
+  }
+
+  /** Builds {@link RealtimeWebSocket}. Setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private final ConnectionRegistry registry;
+    private EventBroadcaster events;
+    private SystemBroadcaster system;
+    private Transport jobLogs;
+    private String eventsPath = "/ws/events";
+    private String systemPath = "/ws/system";
+    private String jobLogsPath = "/ws/jobs/{job_id}/logs";
+    private final Set<String> apiKeys = new LinkedHashSet<>();
+    private String token;
+    private final Set<String> allowedOrigins = new LinkedHashSet<>();
+    private final Set<String> trustedProxies = new LinkedHashSet<>();
+    private ConnectionRateLimiter rateLimiter;
+    private Duration idleTimeout = Duration.ofSeconds(300);
+    private Duration pingInterval = Duration.ofSeconds(30);
+    private int maxMessageChars = ClientProtocol.DEFAULT_MAX_MESSAGE_CHARS;
+    private TimeSource timeSource = TimeSource.system();
+    private TaskScheduler scheduler;
+
+    private Builder(ConnectionRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    /**
+     * Serves {@code /ws/events} from this broadcaster.
+     *
+     * @param events the event broadcaster
+     * @return this builder
+     */
+    public Builder events(EventBroadcaster events) {
+      this.events = Objects.requireNonNull(events, "events");
+      return this;
+    }
+
+    /**
+     * Serves {@code /ws/system} from this broadcaster.
+     *
+     * @param system the system broadcaster
+     * @return this builder
+     */
+    public Builder system(SystemBroadcaster system) {
+      this.system = Objects.requireNonNull(system, "system");
+      return this;
+    }
+
+    /**
+     * Serves {@code /ws/jobs/{job_id}/logs} from this transport's job streams.
+     *
+     * @param transport the transport
+     * @return this builder
+     */
+    public Builder jobLogs(Transport transport) {
+      this.jobLogs = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Sets the paths.
+     *
+     * @param events the events path, {@code /ws/events} by default
+     * @param system the system path, {@code /ws/system} by default
+     * @param jobLogs the job-log path, containing {@code {job_id}}; {@code /ws/jobs/{job_id}/logs}
+     *     by default
+     * @return this builder
+     */
+    public Builder paths(String events, String system, String jobLogs) {
+      this.eventsPath = requirePath("events path", events);
+      this.systemPath = requirePath("system path", system);
+      this.jobLogsPath = requirePath("job-logs path", jobLogs);
+      if (!jobLogs.contains("{job_id}")) {
+        throw new IllegalArgumentException(
+            "job-logs path must contain {job_id}, got '" + jobLogs + "'");
+      }
+      return this;
+    }
+
+    private static String requirePath(String what, String path) {
+      if (path == null || !path.startsWith("/")) {
+        throw new IllegalArgumentException(what + " must start with '/', got '" + path + "'");
+      }
+      return path;
+    }
+
+    /**
+     * Requires one of these API keys. They are kept only as SHA-256 digests.
+     *
+     * @param keys the keys
+     * @return this builder
+     */
+    public Builder apiKeys(Collection<String> keys) {
+      for (String key : keys) {
+        if (key == null || key.isBlank()) {
+          throw new IllegalArgumentException("an API key must not be blank");
+        }
+        apiKeys.add(key);
+      }
+      return this;
+    }
+
+    /**
+     * Requires this token as {@code ?token=}. It is kept only as a SHA-256 digest.
+     *
+     * @param token the token
+     * @return this builder
+     */
+    public Builder token(String token) {
+      if (token == null || token.isBlank()) {
+        throw new IllegalArgumentException("the token must not be blank");
+      }
+      this.token = token;
+      return this;
+    }
+
+    /**
+     * Accepts only these {@code Origin}s; all by default.
+     *
+     * @param origins for example {@code https://dashboard.example}
+     * @return this builder
+     */
+    public Builder allowedOrigins(Collection<String> origins) {
+      allowedOrigins.addAll(origins);
+      return this;
+    }
+
+    /**
+     * Believes {@code X-Forwarded-For} from these proxy addresses; from none by default.
+     *
+     * @param proxies proxy IP addresses
+     * @return this builder
+     */
+    public Builder trustedProxies(Collection<String> proxies) {
+      trustedProxies.addAll(proxies);
+      return this;
+    }
+
+    /**
+     * Sets the connection rate limiter; by default the in-memory one, 100 per minute plus 2 per IP.
+     *
+     * @param rateLimiter the limiter, for example a {@code RedisRateLimiter}
+     * @return this builder
+     */
+    public Builder rateLimiter(ConnectionRateLimiter rateLimiter) {
+      this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+      return this;
+    }
+
+    /**
+     * Sets the idle timeout; 300 s by default.
+     *
+     * @param idleTimeout a positive duration
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = Durations.requirePositive("idleTimeout", idleTimeout);
+      return this;
+    }
+
+    /**
+     * Sets the heartbeat period; 30 s by default.
+     *
+     * @param pingInterval a positive duration
+     * @return this builder
+     */
+    public Builder pingInterval(Duration pingInterval) {
+      this.pingInterval = Durations.requirePositive("pingInterval", pingInterval);
+      return this;
+    }
+
+    /**
+     * Sets the largest message accepted, in characters; 65,536 by default.
+     *
+     * @param maxMessageChars from 1,024 to 1 MiB
+     * @return this builder
+     */
+    public Builder maxMessageChars(int maxMessageChars) {
+      ClientProtocol.builder((task, delay) -> () -> {}).maxMessageChars(maxMessageChars);
+      this.maxMessageChars = maxMessageChars;
+      return this;
+    }
+
+    /**
+     * Sets the clocks.
+     *
+     * @param timeSource the time source
+     * @return this builder
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
+      return this;
+    }
+
+    /**
+     * Sets where heartbeats and idle checks are scheduled; an owned daemon thread by default.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(TaskScheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Builds the endpoints.
+     *
+     * @return the endpoints
+     * @throws IllegalStateException if no endpoint is configured
+     */
+    public RealtimeWebSocket build() {
+      if (events == null && system == null && jobLogs == null) {
+        throw new IllegalStateException("configure at least one of events, system and jobLogs");
+      }
+      return new RealtimeWebSocket(this);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.realtime.jakarta.ws.internal;
+
+import io.realtime.admission.ConnectionRateLimiter;
+import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.broadcast.SystemBroadcaster;
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.protocol.ClientProtocol;
+import io.realtime.transport.Transport;
+import java.util.Set;
+
+/**
+ * What every connection of the endpoints shares.
+ *
+ * <p>This class is internal and is hence not for public use.
+ *
+ * @param registry the local connections
+ * @param events the event broadcaster, or {@code null}
+ * @param system the system broadcaster, or {@code null}
+ * @param jobLogs the transport of job logs, or {@code null}
+ * @param eventsProtocol the protocol of {@code /ws/events} (resync through the broadcaster)
+ * @param plainProtocol the protocol of the other endpoints
+ * @param credentials the accepted secrets
+ * @param rateLimiter the connection rate limiter
+ * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
+ * @param allowedOrigins accepted origins; empty accepts all
+ * @param maxMessageChars the protocol's message limit
+ */
+public record EndpointContext(
+    ConnectionRegistry registry,
+    EventBroadcaster events,
+    SystemBroadcaster system,
+    Transport jobLogs,
+    ClientProtocol eventsProtocol,
+    ClientProtocol plainProtocol,
+    Credentials credentials,
+    ConnectionRateLimiter rateLimiter,
+    Set<String> trustedProxies,
+    Set<String> allowedOrigins,
+    int maxMessageChars) {}

@@ -1,0 +1,174 @@
+package io.realtime.jakarta.ws.internal;
+
+import io.realtime.connection.RegisteredConnection;
+import io.realtime.jobs.JobIds;
+import io.realtime.jobs.JobLogTail;
+import io.realtime.protocol.ClientProtocol;
+import io.realtime.protocol.ProtocolSession;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection of one endpoint: admission (rate limit, API key, token, job id), registration, the
+ * protocol, and what the endpoint sends on connect. A refused client is closed with 1008 and a
+ * reason that names no secret.
+ *
+ * <p>This class is internal and is hence not for public use.
+ */
+public final class RealtimeEndpoint extends Endpoint {
+
+  private static final Logger log = LoggerFactory.getLogger(RealtimeEndpoint.class);
+
+  private final EndpointContext context;
+  private final EndpointKind kind;
+  private RegisteredConnection registered;
+  private ProtocolSession protocol;
+  private JobLogTail tail;
+
+  RealtimeEndpoint(EndpointContext context, EndpointKind kind) {
+    this.context = context;
+    this.kind = kind;
+  }
+
+  @Override
+  public void onOpen(Session session, EndpointConfig config) {
+    @SuppressWarnings("unchecked")
+    List<String> forwarded =
+        (List<String>)
+            config.getUserProperties().getOrDefault(HandshakeConfigurator.FORWARDED_FOR, List.of());
+    String client = ClientAddress.resolve(session, forwarded, context.trustedProxies());
+    if (!context.rateLimiter().tryAcquire(client)) {
+      log.info("Refused a connection to {} from {}: rate limit", kind, client);
+      refuse(session, "Too many connections");
+      return;
+    }
+    String refusal = authenticate(session);
+    if (refusal != null) {
+      log.info("Refused a connection to {} from {}: {}", kind, client, refusal);
+      refuse(session, refusal);
+      return;
+    }
+    String jobId = session.getPathParameters().get("job_id");
+    if (kind == EndpointKind.JOB_LOGS && !JobIds.isValid(jobId)) {
+      refuse(session, "Invalid job id");
+      return;
+    }
+    String id = kind.idPrefix() + (jobId == null ? "" : shortId(jobId) + "-") + randomHex();
+    try {
+      registered = context.registry().register(channel(jobId), new SessionConnection(id, session));
+    } catch (IllegalStateException shuttingDown) {
+      close(session, new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
+      return;
+    }
+    registered.connection().attributes().put("client", client);
+    session.setMaxTextMessageBufferSize(context.maxMessageChars() * 4 + 1024);
+    ClientProtocol clientProtocol =
+        kind == EndpointKind.EVENTS ? context.eventsProtocol() : context.plainProtocol();
+    protocol = clientProtocol.open(registered);
+    ProtocolSession current = protocol;
+    session.addMessageHandler(String.class, current::onText);
+    session.addMessageHandler(ByteBuffer.class, data -> current.onBinary());
+    switch (kind) {
+      case SYSTEM -> context.system().onConnect(registered);
+      case EVENTS -> context.events().degradedNotice().ifPresent(registered::send);
+      case JOB_LOGS ->
+          tail =
+              JobLogTail.attach(context.jobLogs(), jobId, registered, context.registry().codec());
+      default -> throw new IllegalStateException(kind.name());
+    }
+  }
+
+  private String channel(String jobId) {
+    return switch (kind) {
+      case EVENTS -> context.events().clientChannel();
+      case SYSTEM -> "system";
+      case JOB_LOGS -> "job:" + jobId;
+    };
+  }
+
+  /** Returns why the client is refused, or {@code null}; never a secret. */
+  private String authenticate(Session session) {
+    Credentials credentials = context.credentials();
+    if (credentials.apiKeyRequired()) {
+      String key = parameter(session, "api_key");
+      String protocolOffered = session.getNegotiatedSubprotocol();
+      if (key == null
+          && protocolOffered != null
+          && protocolOffered.startsWith(HandshakeConfigurator.API_KEY_PROTOCOL)) {
+        key = protocolOffered.substring(HandshakeConfigurator.API_KEY_PROTOCOL.length());
+      }
+      if (!credentials.acceptsApiKey(key)) {
+        return key == null ? "API key required" : "Invalid API key";
+      }
+    }
+    if (credentials.tokenRequired()) {
+      String token = parameter(session, "token");
+      if (token == null) {
+        return "Authentication token required";
+      }
+      if (!credentials.acceptsToken(token)) {
+        return "Invalid authentication token";
+      }
+    }
+    return null;
+  }
+
+  private static String parameter(Session session, String name) {
+    Map<String, List<String>> parameters = session.getRequestParameterMap();
+    List<String> values = parameters == null ? null : parameters.get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static void refuse(Session session, String reason) {
+    close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, reason));
+  }
+
+  private static void close(Session session, CloseReason reason) {
+    try {
+      session.close(reason);
+    } catch (IOException e) {
+      log.debug("Closing a refused session failed", e);
+    }
+  }
+
+  private static String shortId(String jobId) {
+    return jobId.length() <= 8 ? jobId : jobId.substring(0, 8);
+  }
+
+  private static String randomHex() {
+    return String.format("%08x", ThreadLocalRandom.current().nextInt());
+  }
+
+  @Override
+  public void onClose(Session session, CloseReason closeReason) {
+    cleanup();
+  }
+
+  @Override
+  public void onError(Session session, Throwable error) {
+    log.debug(
+        "Connection {} failed", registered == null ? "(not registered)" : registered.id(), error);
+  }
+
+  private void cleanup() {
+    if (tail != null) {
+      tail.close();
+    }
+    if (protocol != null) {
+      protocol.close();
+    }
+    if (registered != null) {
+      context.registry().unregister(registered.id());
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package io.realtime.jakarta.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.realtime.admission.SlidingWindowRateLimiter;
+import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.broadcast.SystemBroadcaster;
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.jobs.JobLogEmitter;
+import io.realtime.message.Envelope;
+import io.realtime.message.MessageCodec;
+import io.realtime.message.payload.PerformanceUpdate.HostStats;
+import io.realtime.message.payload.RiskLevel;
+import io.realtime.message.payload.SecurityEvent;
+import io.realtime.metrics.MetricSources;
+import io.realtime.time.TimeSource;
+import io.realtime.transport.InMemoryTransport;
+import jakarta.websocket.CloseReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end-to-end suite every container runs: a real server on an ephemeral port, a real client.
+ * Subclasses only say which container.
+ */
+abstract class RealtimeEndpointsSuite {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  protected abstract WebSocketServerUnderTest server();
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final InMemoryTransport transport = InMemoryTransport.create();
+  private final ConnectionRegistry registry = ConnectionRegistry.builder().build();
+  private EventBroadcaster events;
+  private int port;
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+    registry.shutdown(Duration.ofMillis(200)).join();
+    transport.close();
+  }
+
+  private void start(Consumer<RealtimeWebSocket.Builder> options) throws Exception {
+    events = EventBroadcaster.builder(transport, registry).build();
+    events.start();
+    closeables.add(events);
+    SystemBroadcaster system =
+        SystemBroadcaster.builder(
+                transport,
+                registry,
+                MetricSources.builder().host(() -> new HostStats(1.0, 2.0, 4.0, 8.0, 16.0)).build())
+            .instanceId("node-it")
+            .build();
+    system.start();
+    closeables.add(system);
+    RealtimeWebSocket.Builder builder =
+        RealtimeWebSocket.builder(registry).events(events).system(system).jobLogs(transport);
+    options.accept(builder);
+    RealtimeWebSocket websocket = builder.build();
+    closeables.add(websocket);
+    WebSocketServerUnderTest server = server();
+    closeables.add(server);
+    port = server.start(websocket);
+  }
+
+  private void start() throws Exception {
+    start(builder -> {});
+  }
+
+  private String url(String path) {
+    return "ws://127.0.0.1:" + port + path;
+  }
+
+  private TestClient client(String path) throws Exception {
+    TestClient client = TestClient.connect(url(path));
+    closeables.add(client);
+    return client;
+  }
+
+  private void publish(long n) {
+    events
+        .publish(
+            Envelope.event(
+                SecurityEvent.of(n, n, "b", "front_door", 80, RiskLevel.HIGH, "event " + n, null)))
+        .toCompletableFuture()
+        .join();
+  }
+
+  @Test
+  void eventsReachAClientWithTheirSeq() throws Exception {
+    start();
+    TestClient client = client("/ws/events");
+    await().atMost(WAIT).until(() -> registry.count("events") == 1);
+
+    publish(1);
+
+    assertThat(client.awaitMessage(m -> m.contains("\"type\":\"event\"")))
+        .contains("\"summary\":\"event 1\"")
+        .contains("\"seq\":1");
+  }
+
+  @Test
+  void theProtocolAnswersAsTheOriginal() throws Exception {
+    start();
+    TestClient client = client("/ws/events");
+
+    client.send("ping");
+    client.awaitMessage(m -> m.equals("{\"type\":\"pong\"}"));
+    client.send("{\"type\":\"SUBSCRIBE\",\"data\":{\"events\":[\"Alert.*\"]}}");
+    client.awaitMessage(m -> m.equals("{\"action\":\"subscribed\",\"events\":[\"alert.*\"]}"));
+    client.send("{not json");
+    client.awaitMessage(m -> m.contains("\"error\":\"invalid_json\""));
+    client.send("{\"type\":\"hello\"}");
+    client.awaitMessage(m -> m.contains("Unknown message type: hello"));
+    client.sendBinary();
+    client.awaitMessage(m -> m.contains("Binary frames are not supported"));
+    client.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}");
+    client.awaitMessage(m -> m.contains("Message too large"));
+    client.send("{\"type\":\"resync\",\"data\":{\"channel\":\"events\",\"last_sequence\":0}}");
+    client.awaitMessage(m -> m.startsWith("{\"type\":\"resync_ack\""));
+    assertThat(client.session.isOpen()).isTrue();
+  }
+
+  @Test
+  void anApiKeyIsAcceptedFromTheQueryOrTheEchoedSubprotocol() throws Exception {
+    start(builder -> builder.apiKeys(List.of("k-123")));
+
+    TestClient byQuery = client("/ws/events?api_key=k-123");
+    TestClient bySubprotocol = TestClient.connect(url("/ws/events"), List.of("api-key.k-123"));
+    closeables.add(bySubprotocol);
+    TestClient wrong = client("/ws/events?api_key=nope");
+    TestClient missing = client("/ws/events");
+
+    assertThat(bySubprotocol.session.getNegotiatedSubprotocol()).isEqualTo("api-key.k-123");
+    assertThat(wrong.awaitClose().getCloseCode().getCode()).isEqualTo(1008);
+    assertThat(wrong.closed.get().getReasonPhrase())
+        .isEqualTo("Invalid API key")
+        .doesNotContain("nope");
+    assertThat(missing.awaitClose().getReasonPhrase()).isEqualTo("API key required");
+    await().atMost(WAIT).until(() -> registry.count("events") == 2);
+    assertThat(byQuery.session.isOpen()).isTrue();
+  }
+
+  @Test
+  void aTokenIsRequiredWhenConfigured() throws Exception {
+    start(builder -> builder.token("t0k3n"));
+
+    TestClient missing = client("/ws/system");
+    TestClient wrong = client("/ws/system?token=guess");
+    TestClient right = client("/ws/system?token=t0k3n");
+
+    assertThat(missing.awaitClose().getReasonPhrase()).isEqualTo("Authentication token required");
+    CloseReason refused = wrong.awaitClose();
+    assertThat(refused.getCloseCode().getCode()).isEqualTo(1008);
+    assertThat(refused.getReasonPhrase()).isEqualTo("Invalid authentication token");
+    right.awaitMessage(m -> m.contains("\"type\":\"system_status\""));
+  }
+
+  @Test
+  void connectionsAreRateLimitedPerClient() throws Exception {
+    start(
+        builder ->
+            builder.rateLimiter(
+                new SlidingWindowRateLimiter(1, 1, Duration.ofMinutes(1), TimeSource.system())));
+
+    client("/ws/events");
+    client("/ws/events");
+    TestClient third = client("/ws/events");
+
+    CloseReason refused = third.awaitClose();
+    assertThat(refused.getCloseCode().getCode()).isEqualTo(1008);
+    assertThat(refused.getReasonPhrase()).isEqualTo("Too many connections");
+  }
+
+  @Test
+  void aForeignOriginIsRefused() throws Exception {
+    start(builder -> builder.allowedOrigins(List.of("https://dashboard.example")));
+
+    assertThatThrownBy(() -> TestClient.connect(url("/ws/events"))).isInstanceOf(Exception.class);
+  }
+
+  @Test
+  void theSystemEndpointSendsASnapshotOnConnect() throws Exception {
+    start();
+
+    TestClient client = client("/ws/system");
+
+    assertThat(client.awaitMessage(m -> m.contains("\"type\":\"system_status\"")))
+        .contains("\"instance\":\"node-it\"");
+    client.awaitMessage(
+        m -> m.contains("\"type\":\"performance_update\"") && m.contains("\"cpu_percent\":1.0"));
+  }
+
+  @Test
+  void aJobLogStreamsBacklogThenTailThenEnds() throws Exception {
+    start();
+    JobLogEmitter emitter = new JobLogEmitter(transport, MessageCodec.json(), TimeSource.system());
+    emitter.emit("job-42", "info", "first", null).toCompletableFuture().join();
+
+    TestClient client = client("/ws/jobs/job-42/logs");
+    client.awaitMessage(m -> m.contains("\"message\":\"first\""));
+    emitter.emit("job-42", "info", "second", null).toCompletableFuture().join();
+    emitter.completed("job-42", null, null).toCompletableFuture().join();
+
+    CloseReason closed = client.awaitClose();
+    assertThat(closed.getCloseCode().getCode()).isEqualTo(1000);
+    assertThat(closed.getReasonPhrase()).isEqualTo("Job finished");
+    assertThat(client.received).hasSize(4);
+    assertThat(client.received.get(3)).contains("\"type\":\"job_end\"");
+  }
+
+  @Test
+  void anInvalidJobIdIsRefused() throws Exception {
+    start();
+
+    TestClient client = client("/ws/jobs/-bad/logs");
+
+    CloseReason closed = client.awaitClose();
+    assertThat(closed.getCloseCode().getCode()).isEqualTo(1008);
+    assertThat(closed.getReasonPhrase()).isEqualTo("Invalid job id");
+  }
+
+  @Test
+  void heartbeatsCarryLastSeqAndIdleClientsAreClosed() throws Exception {
+    start(
+        builder ->
+            builder.pingInterval(Duration.ofMillis(300)).idleTimeout(Duration.ofMillis(1500)));
+    TestClient client = client("/ws/events");
+    await().atMost(WAIT).until(() -> registry.count("events") == 1);
+    publish(1);
+    client.awaitMessage(m -> m.contains("\"type\":\"event\""));
+
+    client.awaitMessage(m -> m.equals("{\"type\":\"ping\",\"lastSeq\":1}"));
+    CloseReason closed = client.awaitClose();
+
+    assertThat(closed.getCloseCode().getCode()).isEqualTo(1000);
+    assertThat(closed.getReasonPhrase()).isEqualTo("Idle timeout");
+  }
+
+  @Test
+  void aGracefulShutdownTellsClientsThenClosesWith1001() throws Exception {
+    start();
+    TestClient client = client("/ws/events");
+    await().atMost(WAIT).until(() -> registry.count("events") == 1);
+
+    registry.shutdown(Duration.ofSeconds(5)).join();
+
+    client.awaitMessage(
+        m ->
+            m.equals(
+                "{\"type\":\"system.shutdown\",\"data\":{\"reason\":\"Server shutting down\",\"reconnect\":true}}"));
+    assertThat(client.awaitClose().getCloseCode().getCode()).isEqualTo(1001);
+  }
+}
