@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,23 +101,15 @@ class RedisSentinelIT {
             .recoveryBackoff(Duration.ofMillis(100), Duration.ofMillis(500))
             .build();
     events.start();
-    AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong published = new AtomicLong();
-    Thread traffic =
-        new Thread(
-            () -> {
-              while (running.get()) {
-                events.publish(event(published.incrementAndGet())).toCompletableFuture().join();
-                try {
-                  Thread.sleep(20); // pacing the producer, not waiting for a condition
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            });
+    ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
     try {
       await().atMost(WAIT).until(() -> hasOurSubscriber(master.port()));
-      traffic.start();
+      traffic.scheduleAtFixedRate(
+          () -> events.publish(event(published.incrementAndGet())).toCompletableFuture().join(),
+          0,
+          20,
+          TimeUnit.MILLISECONDS);
       await().atMost(WAIT).until(() -> ids(client).size() >= 20);
 
       try (Jedis jedis = new Jedis("127.0.0.1", sentinel.port())) {
@@ -123,14 +117,14 @@ class RedisSentinelIT {
       }
       await().atMost(WAIT).until(() -> hasOurSubscriber(replica.port()));
       await().atMost(WAIT).until(() -> published.get() >= 150);
-      running.set(false);
-      traffic.join(10_000);
+      traffic.shutdown();
+      assertThat(traffic.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
       long total = published.get();
       await().atMost(WAIT).until(() -> ids(client).size() == total);
       assertThat(events.isDegraded()).isFalse();
     } finally {
-      running.set(false);
+      traffic.shutdownNow();
       events.close();
       registry.shutdown(Duration.ofMillis(200)).join();
       transport.close();

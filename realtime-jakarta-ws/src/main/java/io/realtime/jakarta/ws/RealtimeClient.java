@@ -1,0 +1,545 @@
+package io.realtime.jakarta.ws;
+
+import io.realtime.message.Envelope;
+import io.realtime.message.Message;
+import io.realtime.message.MessageCodec;
+import io.realtime.message.MessageFormatException;
+import io.realtime.message.MessageTypes;
+import io.realtime.message.Ping;
+import io.realtime.message.payload.ServiceStatus;
+import io.realtime.message.payload.ShutdownNotice;
+import io.realtime.time.TaskScheduler;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.Session;
+import jakarta.websocket.WebSocketContainer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Java client of the realtime endpoints, on the standard Jakarta WebSocket client API.
+ *
+ * <ul>
+ *   <li>It authenticates with an API key (query or {@code api-key.} subprotocol) and/or a token.
+ *   <li>It answers the server's pings, so the server's idle timeout never closes a live client.
+ *   <li>It reconnects with exponential backoff and full jitter (base 1 s, cap 30 s, a bounded
+ *       number of attempts), except after a 1008 refusal.
+ *   <li>It follows {@code seq}: a gap (or a heartbeat's {@code lastSeq} ahead of it) triggers a
+ *       resync, and after a reconnect it resyncs from its last {@code seq}; duplicates are dropped.
+ *   <li>Callbacks per message type; {@code system.shutdown} and {@code service_status} have their
+ *       own.
+ * </ul>
+ */
+public final class RealtimeClient implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RealtimeClient.class);
+  private static final String API_KEY_PROTOCOL = "api-key.";
+
+  private final Builder settings;
+  private final MessageCodec codec = MessageCodec.json();
+  private final ScheduledExecutorService ownedScheduler;
+  private final TaskScheduler scheduler;
+  private volatile Session session;
+  private volatile boolean closed;
+  private int attempts;
+  private long lastSeq;
+  private String epoch;
+  private boolean resyncPending;
+
+  private RealtimeClient(Builder settings) {
+    this.settings = settings;
+    if (settings.scheduler == null) {
+      ownedScheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "realtime-client");
+                thread.setDaemon(true);
+                return thread;
+              });
+      scheduler = TaskScheduler.of(ownedScheduler);
+    } else {
+      ownedScheduler = null;
+      scheduler = settings.scheduler;
+    }
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @param uri the endpoint, for example {@code ws://host:8080/ws/events}
+   * @return the builder
+   */
+  public static Builder builder(URI uri) {
+    return new Builder(uri);
+  }
+
+  /**
+   * Connects, retrying with backoff in the background if the first attempt fails.
+   *
+   * @return this client
+   */
+  public RealtimeClient connect() {
+    scheduler.schedule(this::attempt, Duration.ZERO);
+    return this;
+  }
+
+  /**
+   * Tells whether the client is connected.
+   *
+   * @return {@code true} while a session is open
+   */
+  public boolean isConnected() {
+    Session current = session;
+    return current != null && current.isOpen();
+  }
+
+  /**
+   * Returns the last stream offset received.
+   *
+   * @return the offset, {@code 0} before any
+   */
+  public synchronized long lastSeq() {
+    return lastSeq;
+  }
+
+  /**
+   * Sends a text frame, for example a subscribe request.
+   *
+   * @param text the frame
+   * @throws IOException if it cannot be sent
+   * @throws IllegalStateException if not connected
+   */
+  public void send(String text) throws IOException {
+    Session current = session;
+    if (current == null || !current.isOpen()) {
+      throw new IllegalStateException("not connected to " + settings.uri);
+    }
+    synchronized (current) {
+      current.getBasicRemote().sendText(text);
+    }
+  }
+
+  private void attempt() {
+    if (closed) {
+      return;
+    }
+    try {
+      ClientEndpointConfig.Builder config = ClientEndpointConfig.Builder.create();
+      if (settings.apiKey != null && settings.apiKeyInSubprotocol) {
+        config.preferredSubprotocols(List.of(API_KEY_PROTOCOL + settings.apiKey));
+      }
+      session = settings.container.connectToServer(new Listener(), config.build(), target());
+      synchronized (this) {
+        attempts = 0;
+      }
+    } catch (Exception e) {
+      log.debug("Connecting to {} failed: {}", settings.uri, e.toString());
+      scheduleReconnect();
+    }
+  }
+
+  private URI target() {
+    StringBuilder query = new StringBuilder();
+    if (settings.apiKey != null && !settings.apiKeyInSubprotocol) {
+      query.append("api_key=").append(URLEncoder.encode(settings.apiKey, StandardCharsets.UTF_8));
+    }
+    if (settings.token != null) {
+      query
+          .append(query.length() == 0 ? "" : "&")
+          .append("token=")
+          .append(URLEncoder.encode(settings.token, StandardCharsets.UTF_8));
+    }
+    String base = settings.uri.toString();
+    return query.length() == 0
+        ? settings.uri
+        : URI.create(base + (base.contains("?") ? "&" : "?") + query);
+  }
+
+  private void scheduleReconnect() {
+    int attempt;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      attempt = ++attempts;
+    }
+    if (attempt > settings.maxAttempts) {
+      log.warn("Giving up on {} after {} attempts", settings.uri, settings.maxAttempts);
+      settings.onGiveUp.run();
+      return;
+    }
+    long ceiling =
+        Math.min(
+            settings.backoffCap.toMillis(),
+            settings.backoffBase.toMillis() << Math.min(attempt - 1, 20));
+    long delay = (long) (settings.random.nextDouble() * ceiling);
+    scheduler.schedule(this::attempt, Duration.ofMillis(delay));
+  }
+
+  private void onText(String text) {
+    Message message;
+    try {
+      message = codec.decode(text);
+    } catch (MessageFormatException e) {
+      log.debug("Ignoring an unreadable message: {}", e.getMessage());
+      return;
+    }
+    if (message instanceof Ping ping) {
+      sendQuietly("{\"type\":\"pong\"}");
+      synchronized (this) {
+        if (ping.lastSeq() > lastSeq && lastSeq > 0) {
+          requestResync();
+        }
+      }
+      return;
+    }
+    if (message instanceof Envelope envelope) {
+      if (envelope.seq() != null && !acceptPosition(envelope)) {
+        return;
+      }
+      dispatch(envelope);
+    } else {
+      Consumer<Message> other = settings.onControl;
+      other.accept(message);
+      if (message.type().equals(MessageTypes.RESYNC_ACK)) {
+        synchronized (this) {
+          resyncPending = false;
+        }
+      }
+    }
+  }
+
+  /** Keeps the stream position; false for a duplicate. Asks for a resync on a gap. */
+  private synchronized boolean acceptPosition(Envelope envelope) {
+    long seq = envelope.seq();
+    if (epoch != null && !epoch.equals(envelope.epoch())) {
+      lastSeq = 0;
+    }
+    epoch = envelope.epoch();
+    if (seq <= lastSeq) {
+      return false;
+    }
+    if (lastSeq > 0 && seq > lastSeq + 1 && !envelope.replay()) {
+      requestResync();
+    }
+    lastSeq = Math.max(lastSeq, seq);
+    return true;
+  }
+
+  private void requestResync() {
+    if (resyncPending) {
+      return;
+    }
+    resyncPending = true;
+    String request =
+        "{\"type\":\"resync\",\"data\":{\"channel\":\""
+            + settings.channel
+            + "\",\"last_sequence\":"
+            + lastSeq
+            + (epoch == null ? "" : ",\"epoch\":\"" + epoch + "\"")
+            + "}}";
+    scheduler.schedule(() -> sendQuietly(request), Duration.ZERO);
+  }
+
+  private void dispatch(Envelope envelope) {
+    try {
+      switch (envelope.type()) {
+        case MessageTypes.SYSTEM_SHUTDOWN ->
+            settings.onShutdown.accept(envelope.dataAs(ShutdownNotice.class));
+        case MessageTypes.SERVICE_STATUS ->
+            settings.onServiceStatus.accept(envelope.dataAs(ServiceStatus.class));
+        default ->
+            settings.handlers.getOrDefault(envelope.type(), settings.onOther).accept(envelope);
+      }
+    } catch (RuntimeException e) {
+      log.warn("A callback for {} failed", envelope.type(), e);
+    }
+  }
+
+  private void sendQuietly(String text) {
+    try {
+      send(text);
+    } catch (IOException | IllegalStateException e) {
+      log.debug("Sending failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Session current = session;
+    if (current != null && current.isOpen()) {
+      try {
+        current.close();
+      } catch (IOException e) {
+        log.debug("Closing failed", e);
+      }
+    }
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow();
+    }
+  }
+
+  private final class Listener extends Endpoint {
+    @Override
+    public void onOpen(Session opened, EndpointConfig config) {
+      opened.addMessageHandler(String.class, RealtimeClient.this::onText);
+      settings.onConnected.run();
+      synchronized (RealtimeClient.this) {
+        resyncPending = false;
+        if (lastSeq > 0) {
+          requestResync();
+        }
+      }
+    }
+
+    @Override
+    public void onClose(Session closedSession, CloseReason reason) {
+      settings.onDisconnected.accept(reason.getCloseCode().getCode());
+      if (reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()) {
+        log.warn("Refused by {}: {}", settings.uri, reason.getReasonPhrase());
+        return;
+      }
+      scheduleReconnect();
+    }
+  }
+
+  /** Builds a {@link RealtimeClient}. Not thread-safe. */
+  public static final class Builder {
+    private final URI uri;
+    private WebSocketContainer container;
+    private String apiKey;
+    private boolean apiKeyInSubprotocol;
+    private String token;
+    private String channel = "events";
+    private Duration backoffBase = Duration.ofSeconds(1);
+    private Duration backoffCap = Duration.ofSeconds(30);
+    private int maxAttempts = 15;
+    private RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+    private TaskScheduler scheduler;
+    private final Map<String, Consumer<Envelope>> handlers = new ConcurrentHashMap<>();
+    private Consumer<Envelope> onOther = envelope -> {};
+    private Consumer<Message> onControl = message -> {};
+    private Consumer<ShutdownNotice> onShutdown = notice -> {};
+    private Consumer<ServiceStatus> onServiceStatus = status -> {};
+    private Runnable onConnected = () -> {};
+    private Consumer<Integer> onDisconnected = code -> {};
+    private Runnable onGiveUp = () -> {};
+
+    private Builder(URI uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+    }
+
+    /**
+     * Sets the client container; {@link ContainerProvider#getWebSocketContainer()} by default.
+     *
+     * @param container the container
+     * @return this builder
+     */
+    public Builder container(WebSocketContainer container) {
+      this.container = Objects.requireNonNull(container, "container");
+      return this;
+    }
+
+    /**
+     * Authenticates with an API key.
+     *
+     * @param apiKey the key
+     * @param inSubprotocol {@code true} to send it as the {@code api-key.<key>} subprotocol (as
+     *     browsers do), {@code false} as {@code ?api_key=}
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey, boolean inSubprotocol) {
+      this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+      this.apiKeyInSubprotocol = inSubprotocol;
+      return this;
+    }
+
+    /**
+     * Authenticates with a token ({@code ?token=}).
+     *
+     * @param token the token
+     * @return this builder
+     */
+    public Builder token(String token) {
+      this.token = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /**
+     * Sets the channel named in resync requests; {@code events} by default.
+     *
+     * @param channel the channel
+     * @return this builder
+     */
+    public Builder channel(String channel) {
+      this.channel = Objects.requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /**
+     * Sets the reconnect backoff: attempt {@code n} waits a random time up to {@code min(cap, base
+     * * 2^(n-1))} (full jitter); 1 s, 30 s and 15 attempts by default.
+     *
+     * @param base the base, positive
+     * @param cap the cap, at least {@code base}
+     * @param maxAttempts attempts before giving up, at least 1
+     * @return this builder
+     */
+    public Builder reconnect(Duration base, Duration cap, int maxAttempts) {
+      if (base.isNegative() || base.isZero() || cap.compareTo(base) < 0 || maxAttempts < 1) {
+        throw new IllegalArgumentException(
+            "need 0 < base <= cap and maxAttempts >= 1, got base="
+                + base
+                + " cap="
+                + cap
+                + " maxAttempts="
+                + maxAttempts);
+      }
+      this.backoffBase = base;
+      this.backoffCap = cap;
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /**
+     * Sets the jitter source.
+     *
+     * @param random the source
+     * @return this builder
+     */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Sets where reconnects are scheduled; an owned daemon thread by default.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(TaskScheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Handles messages of one type, for example {@code event}.
+     *
+     * @param type the type
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder on(String type, Consumer<Envelope> handler) {
+      handlers.put(MessageTypes.requireValid(type), Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    /**
+     * Handles data messages of types without a handler.
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onOther(Consumer<Envelope> handler) {
+      this.onOther = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Handles control messages: pong, error, acknowledgements.
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onControl(Consumer<Message> handler) {
+      this.onControl = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Handles {@code system.shutdown}; the client reconnects after the close anyway.
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onShutdown(Consumer<ShutdownNotice> handler) {
+      this.onShutdown = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Handles {@code service_status}, including degraded-mode notices.
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onServiceStatus(Consumer<ServiceStatus> handler) {
+      this.onServiceStatus = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Called after each successful connection.
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onConnected(Runnable handler) {
+      this.onConnected = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Called after each close, with the close code.
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onDisconnected(Consumer<Integer> handler) {
+      this.onDisconnected = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Called when the attempts ran out.
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onGiveUp(Runnable handler) {
+      this.onGiveUp = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Builds the client; call {@link RealtimeClient#connect()}.
+     *
+     * @return the client
+     */
+    public RealtimeClient build() {
+      if (container == null) {
+        container = ContainerProvider.getWebSocketContainer();
+      }
+      return new RealtimeClient(this);
+    }
+  }
+}
