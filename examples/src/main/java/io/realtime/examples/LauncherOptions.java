@@ -1,0 +1,167 @@
+package io.realtime.examples;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The launcher's command-line flags.
+ *
+ * @param port the listen port
+ * @param redisUri the Redis URI, or {@code null} for the in-memory transport
+ * @param apiKeys API keys to require; empty for none
+ * @param token the token to require, or {@code null}
+ * @param statusInterval the system status period
+ * @param pingInterval the heartbeat period
+ * @param idleTimeout the idle timeout
+ * @param instanceId this instance's id, or {@code null} for a random one
+ * @param simulator whether the simulated pipeline runs
+ * @param help whether {@code --help} was asked
+ */
+public record LauncherOptions(
+    int port,
+    String redisUri,
+    List<String> apiKeys,
+    String token,
+    Duration statusInterval,
+    Duration pingInterval,
+    Duration idleTimeout,
+    String instanceId,
+    boolean simulator,
+    boolean help) {
+
+  /** The text of {@code --help}. */
+  public static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: java -jar realtime-standalone.jar [options]",
+          "",
+          "Serves /ws/events, /ws/system and /ws/jobs/{job_id}/logs, with a simulated pipeline.",
+          "",
+          "  --port N               listen port (default 8080)",
+          "  --redis URI            use the Redis transport, e.g. redis://127.0.0.1:6379 (default in-memory)",
+          "  --api-key K            require an API key; repeatable (default none)",
+          "  --token T              require a token (default none)",
+          "  --status-interval D    status period, e.g. 500ms, 5s (default 5s)",
+          "  --ping-interval D      heartbeat period (default 30s)",
+          "  --idle-timeout D       idle timeout (default 300s)",
+          "  --instance-id ID       this instance's id (default random)",
+          "  --no-simulator         turn the simulated pipeline off",
+          "  --help                 show this help",
+          "");
+
+  /**
+   * Parses the flags.
+   *
+   * @param args the command line
+   * @return the options
+   * @throws IllegalArgumentException naming the bad flag or value (never a secret's value)
+   */
+  public static LauncherOptions parse(String... args) {
+    int port = 8080;
+    String redis = null;
+    List<String> keys = new ArrayList<>();
+    String token = null;
+    Duration status = Duration.ofSeconds(5);
+    Duration ping = Duration.ofSeconds(30);
+    Duration idle = Duration.ofSeconds(300);
+    String instance = null;
+    boolean simulator = true;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      switch (flag) {
+        case "--help", "-h" -> help = true;
+        case "--no-simulator" -> simulator = false;
+        case "--port" -> port = port(value(args, ++i, flag));
+        case "--redis" -> redis = value(args, ++i, flag);
+        case "--api-key" -> keys.add(value(args, ++i, flag));
+        case "--token" -> token = value(args, ++i, flag);
+        case "--status-interval" -> status = duration(flag, value(args, ++i, flag));
+        case "--ping-interval" -> ping = duration(flag, value(args, ++i, flag));
+        case "--idle-timeout" -> idle = duration(flag, value(args, ++i, flag));
+        case "--instance-id" -> instance = value(args, ++i, flag);
+        default -> throw new IllegalArgumentException("unknown option '" + flag + "' (see --help)");
+      }
+    }
+    return new LauncherOptions(
+        port, redis, List.copyOf(keys), token, status, ping, idle, instance, simulator, help);
+  }
+
+  private static String value(String[] args, int index, String flag) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(flag + " needs a value (see --help)");
+    }
+    return args[index];
+  }
+
+  private static int port(String text) {
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("--port must be from 0 to 65535, got '" + text + "'");
+  }
+
+  /**
+   * Parses a duration such as {@code 500ms}, {@code 5s} or {@code 2m}.
+   *
+   * @param flag the flag, for the message
+   * @param text the value
+   * @return the duration
+   */
+  static Duration duration(String flag, String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (value.endsWith("ms")) {
+        return positive(
+            flag, text, Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2))));
+      }
+      if (value.endsWith("s")) {
+        return positive(
+            flag, text, Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1))));
+      }
+      if (value.endsWith("m")) {
+        return positive(
+            flag, text, Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1))));
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        flag + " must be a duration such as 500ms, 5s or 2m, got '" + text + "'");
+  }
+
+  private static Duration positive(String flag, String text, Duration duration) {
+    if (duration.isZero() || duration.isNegative()) {
+      throw new IllegalArgumentException(flag + " must be positive, got '" + text + "'");
+    }
+    return duration;
+  }
+
+  @Override
+  public String toString() {
+    return "LauncherOptions[port="
+        + port
+        + ", transport="
+        + (redisUri == null ? "in-memory" : "redis")
+        + ", apiKeys="
+        + apiKeys.size()
+        + ", token="
+        + (token == null ? "none" : "****")
+        + ", statusInterval="
+        + statusInterval
+        + ", pingInterval="
+        + pingInterval
+        + ", idleTimeout="
+        + idleTimeout
+        + ", simulator="
+        + simulator
+        + "]";
+  }
+}

@@ -1,0 +1,169 @@
+package io.realtime.examples;
+
+import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.broadcast.SystemBroadcaster;
+import io.realtime.broadcast.SystemBroadcasterBuilder;
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.jakarta.ws.RealtimeServerApplicationConfig;
+import io.realtime.jakarta.ws.RealtimeWebSocket;
+import io.realtime.jobs.JobLogEmitter;
+import io.realtime.message.payload.PerformanceUpdate.AiModelStatus;
+import io.realtime.message.payload.SystemStatus.CameraCounts;
+import io.realtime.message.payload.SystemStatus.QueueDepths;
+import io.realtime.metrics.GpuReading;
+import io.realtime.metrics.JvmHostMetrics;
+import io.realtime.metrics.MetricSources;
+import io.realtime.redis.RedisRateLimiter;
+import io.realtime.redis.RedisTransport;
+import io.realtime.redis.RedisTransportConfig;
+import io.realtime.time.TimeSource;
+import io.realtime.transport.InMemoryTransport;
+import io.realtime.transport.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.glassfish.tyrus.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts a complete realtime server: the three endpoints on Tyrus, the in-memory transport (or
+ * Redis with {@code --redis}), the event and system broadcasters, job logs and, unless {@code
+ * --no-simulator}, a simulated pipeline. SIGTERM or Ctrl-C shuts it down gracefully: clients get
+ * {@code system.shutdown}, and the process exits 0.
+ */
+public final class StandaloneLauncher {
+
+  private static final Logger log = LoggerFactory.getLogger(StandaloneLauncher.class);
+  private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(4);
+
+  /** The endpoints Tyrus deploys; Tyrus instantiates this class itself. */
+  public static final class Application extends RealtimeServerApplicationConfig {
+    static volatile RealtimeWebSocket endpoints;
+
+    @Override
+    protected RealtimeWebSocket realtime() {
+      return endpoints;
+    }
+  }
+
+  private StandaloneLauncher() {}
+
+  /**
+   * Runs the launcher.
+   *
+   * @param args the flags; see {@code --help}
+   * @throws Exception if the server cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    LauncherOptions options;
+    try {
+      options = LauncherOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(LauncherOptions.USAGE);
+      return;
+    }
+    start(options);
+  }
+
+  private static void start(LauncherOptions options) throws Exception {
+    log.info("Starting: {}", options);
+    Transport transport =
+        options.redisUri() == null
+            ? InMemoryTransport.create()
+            : RedisTransport.create(RedisTransportConfig.builder().uri(options.redisUri()).build());
+    ConnectionRegistry registry = ConnectionRegistry.builder().build();
+    EventBroadcaster events = EventBroadcaster.builder(transport, registry).build();
+    SystemBroadcasterBuilder systemBuilder =
+        SystemBroadcaster.builder(transport, registry, sources(options.simulator()))
+            .interval(options.statusInterval());
+    if (options.instanceId() != null) {
+      systemBuilder.instanceId(options.instanceId());
+    }
+    SystemBroadcaster system = systemBuilder.build();
+    JobLogEmitter jobs = new JobLogEmitter(transport, registry.codec(), TimeSource.system());
+    RealtimeWebSocket.Builder endpoints =
+        RealtimeWebSocket.builder(registry)
+            .events(events)
+            .system(system)
+            .jobLogs(transport)
+            .pingInterval(options.pingInterval())
+            .idleTimeout(options.idleTimeout())
+            .apiKeys(options.apiKeys());
+    if (options.token() != null) {
+      endpoints.token(options.token());
+    }
+    if (transport instanceof RedisTransport redis) {
+      endpoints.rateLimiter(RedisRateLimiter.withDefaults(redis));
+    }
+    RealtimeWebSocket websocket = endpoints.build();
+    Application.endpoints = websocket;
+    events.start();
+    system.start();
+    Server server = new Server("0.0.0.0", options.port(), "/", Map.of(), Set.of(Application.class));
+    server.start();
+    PipelineSimulator simulator = new PipelineSimulator(events, jobs);
+    if (options.simulator()) {
+      simulator.start();
+    }
+    log.info(
+        "realtime is up: ws://localhost:{}/ws/events, /ws/system, /ws/jobs/{{job_id}}/logs ({} transport)",
+        server.getPort(),
+        options.redisUri() == null ? "in-memory" : "Redis");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("Shutting down: telling {} clients", registry.count());
+                  simulator.close();
+                  system.close();
+                  events.close();
+                  registry.shutdown(SHUTDOWN_TIMEOUT).join();
+                  server.stop();
+                  websocket.close();
+                  transport.close();
+                  log.info("Stopped");
+                  // A signal would otherwise end the JVM with 128 + its number; a graceful stop is
+                  // a success.
+                  Runtime.getRuntime().halt(0);
+                },
+                "realtime-shutdown"));
+    Thread.currentThread().join();
+  }
+
+  /** The host's own metrics, plus simulated GPU, AI models, queues and cameras for the demo. */
+  private static MetricSources sources(boolean simulated) {
+    MetricSources.Builder sources = MetricSources.builder().host(new JvmHostMetrics("/"));
+    if (!simulated) {
+      return sources.build();
+    }
+    return sources
+        .gpus(
+            () -> {
+              ThreadLocalRandom random = ThreadLocalRandom.current();
+              return List.of(
+                  new GpuReading(
+                      0,
+                      "Simulated RTX A5500",
+                      random.nextDouble(20, 95),
+                      (long) (random.nextDouble(6, 22) * 1024 * 1024 * 1024),
+                      24L * 1024 * 1024 * 1024,
+                      random.nextDouble(40, 88),
+                      random.nextDouble(60, 320)));
+            })
+        .aiModel("yolo26", () -> AiModelStatus.detector("healthy", 0.17, "yolo26", "cuda:0"))
+        .llm(
+            "nemotron",
+            () -> AiModelStatus.llm("healthy", ThreadLocalRandom.current().nextInt(3), 2, 4096))
+        .queues(() -> new QueueDepths((long) ThreadLocalRandom.current().nextInt(5), 0L, 0L))
+        .cameras(() -> new CameraCounts(4, 4, 0))
+        .build();
+  }
+}

@@ -1,0 +1,166 @@
+package io.realtime.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The launcher as a newcomer runs it: the shaded jar in its own JVM. */
+class StandaloneLauncherIT {
+
+  private static final Path JAR = Path.of("target", "realtime-standalone.jar");
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private Process launch(String... flags) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(List.of(flags));
+    Path log = Files.createTempFile("launcher-", ".log");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    processes.add(process);
+    return process;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  void helpListsEveryFlag() throws Exception {
+    Process process =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                JAR.toString(),
+                "--help")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    assertThat(output)
+        .contains(
+            "--port N",
+            "--redis URI",
+            "--api-key K",
+            "--token T",
+            "--status-interval D",
+            "--ping-interval D",
+            "--idle-timeout D",
+            "--instance-id ID",
+            "--no-simulator");
+  }
+
+  @Test
+  void aBadFlagIsNamedAndExits2() throws Exception {
+    Process process =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-jar",
+                JAR.toString(),
+                "--status-interval",
+                "soon")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    assertThat(output)
+        .contains("--status-interval must be a duration such as 500ms, 5s or 2m, got 'soon'");
+  }
+
+  @Test
+  void itServesLiveDataAndShutsDownGracefullyOnSigterm() throws Exception {
+    int port = freePort();
+    Process launcher =
+        launch(
+            "--port",
+            Integer.toString(port),
+            "--status-interval",
+            "500ms",
+            "--instance-id",
+            "demo-a");
+
+    try (LauncherClient events = LauncherClient.connect("ws://127.0.0.1:" + port + "/ws/events");
+        LauncherClient system = LauncherClient.connect("ws://127.0.0.1:" + port + "/ws/system");
+        LauncherClient job =
+            LauncherClient.connect("ws://127.0.0.1:" + port + "/ws/jobs/demo-1/logs")) {
+      assertThat(events.await(m -> m.contains("\"type\":\"event\""), Duration.ofSeconds(15)))
+          .contains("\"seq\":");
+      assertThat(
+              system.await(m -> m.contains("\"type\":\"system_status\""), Duration.ofSeconds(10)))
+          .contains("\"instance\":\"demo-a\"");
+      system.await(
+          m -> m.contains("\"type\":\"performance_update\"") && m.contains("Simulated RTX A5500"),
+          Duration.ofSeconds(10));
+      job.await(
+          m -> m.contains("\"type\":\"log\"") && m.contains("Job started: export"),
+          Duration.ofSeconds(10));
+
+      long start = System.nanoTime();
+      launcher.destroy(); // SIGTERM
+
+      events.await(m -> m.startsWith("{\"type\":\"system.shutdown\""), Duration.ofSeconds(5));
+      assertThat(events.closed.get(5, TimeUnit.SECONDS).getCloseCode().getCode()).isEqualTo(1001);
+      assertThat(launcher.waitFor(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(launcher.exitValue()).isZero();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void twoLaunchersOnOneRedisFormOneDeployment() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    launch(
+        "--port",
+        Integer.toString(portA),
+        "--redis",
+        "redis://127.0.0.1:6379",
+        "--instance-id",
+        "node-a",
+        "--status-interval",
+        "500ms",
+        "--no-simulator");
+    launch(
+        "--port",
+        Integer.toString(portB),
+        "--redis",
+        "redis://127.0.0.1:6379",
+        "--instance-id",
+        "node-b",
+        "--status-interval",
+        "500ms");
+
+    try (LauncherClient onA = LauncherClient.connect("ws://127.0.0.1:" + portA + "/ws/system");
+        LauncherClient eventsOnA =
+            LauncherClient.connect("ws://127.0.0.1:" + portA + "/ws/events");
+        LauncherClient onB = LauncherClient.connect("ws://127.0.0.1:" + portB + "/ws/system")) {
+      onA.await(m -> m.contains("\"instance\":\"node-b\""), Duration.ofSeconds(20));
+      onB.await(m -> m.contains("\"instance\":\"node-a\""), Duration.ofSeconds(20));
+      eventsOnA.await(
+          m -> m.contains("\"type\":\"event\"") && m.contains("\"seq\":"), Duration.ofSeconds(20));
+    }
+  }
+}
