@@ -114,7 +114,7 @@ public final class StandaloneLauncher {
       simulator.start();
     }
     log.info(
-        "realtime is up: ws://localhost:{}/ws/events, /ws/system, /ws/jobs/{{job_id}}/logs ({} transport)",
+        "realtime is up: ws://localhost:{}/ws/events, /ws/system, /ws/jobs/<job_id>/logs ({} transport)",
         server.getPort(),
         options.redisUri() == null ? "in-memory" : "Redis");
     Runtime.getRuntime()

@@ -299,7 +299,10 @@ public final class RealtimeWebSocket implements AutoCloseable {
      * @return this builder
      */
     public Builder maxMessageChars(int maxMessageChars) {
-      ClientProtocol.builder((task, delay) -> () -> {}).maxMessageChars(maxMessageChars);
+      if (maxMessageChars < 1024 || maxMessageChars > 1024 * 1024) {
+        throw new IllegalArgumentException(
+            "maxMessageChars must be from 1024 to 1048576, got " + maxMessageChars);
+      }
       this.maxMessageChars = maxMessageChars;
       return this;
     }

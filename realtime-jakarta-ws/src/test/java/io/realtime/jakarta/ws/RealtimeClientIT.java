@@ -10,6 +10,7 @@ import io.realtime.connection.RegisteredConnection;
 import io.realtime.message.Envelope;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
+import io.realtime.message.payload.ServiceStatus;
 import io.realtime.message.payload.ShutdownNotice;
 import io.realtime.transport.InMemoryTransport;
 import java.net.URI;
@@ -129,6 +130,21 @@ class RealtimeClientIT {
     await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> codes.size() == 1);
 
     assertThat(client.isConnected()).isFalse();
+  }
+
+  @Test
+  void serviceStatusNoticesReachTheirCallback() {
+    List<ServiceStatus> notices = new CopyOnWriteArrayList<>();
+    client = builder("secret-key", false).onServiceStatus(notices::add).build().connect();
+    await().atMost(WAIT).until(() -> registry.count("events") == 1);
+
+    events.publish(
+        Envelope.serviceStatus(
+            new ServiceStatus("event_broadcaster", "degraded", "Events may be delayed", "open"),
+            null));
+
+    await().atMost(WAIT).until(() -> notices.size() == 1);
+    assertThat(notices.get(0).status()).isEqualTo("degraded");
   }
 
   @Test

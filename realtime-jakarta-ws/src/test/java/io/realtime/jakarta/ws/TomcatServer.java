@@ -18,12 +18,15 @@ import org.apache.tomcat.websocket.server.WsSci;
 /** Embedded Tomcat 11, the endpoints added to its server container when the context starts. */
 final class TomcatServer implements WebSocketServerUnderTest {
 
+  /** Tomcat reports the library's daemon threads as leaks of the test "webapp" when it stops. */
+  private static final Logger LEAK_REPORTS =
+      Logger.getLogger("org.apache.catalina.loader.WebappClassLoaderBase");
+
   private Tomcat tomcat;
 
   @Override
   public int start(RealtimeWebSocket websocket) throws Exception {
-    // Tomcat reports the library's daemon threads as leaks of the test "webapp" when it stops.
-    Logger.getLogger("org.apache.catalina.loader.WebappClassLoaderBase").setLevel(Level.SEVERE);
+    LEAK_REPORTS.setLevel(Level.SEVERE);
     Path base = Files.createTempDirectory("realtime-tomcat-");
     tomcat = new Tomcat();
     tomcat.setBaseDir(base.toString());

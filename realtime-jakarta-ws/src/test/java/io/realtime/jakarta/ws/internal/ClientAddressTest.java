@@ -1,0 +1,52 @@
+package io.realtime.jakarta.ws.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.websocket.Session;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** X-Forwarded-For is believed only from a trusted proxy. */
+class ClientAddressTest {
+
+  private static Session sessionFrom(String peer) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ClientAddress.REMOTE_ADDRESS_PROPERTY, new InetSocketAddress(peer, 40000));
+    return (Session)
+        Proxy.newProxyInstance(
+            Session.class.getClassLoader(),
+            new Class<?>[] {Session.class},
+            (proxy, method, args) ->
+                method.getName().equals("getUserProperties") ? properties : null);
+  }
+
+  @Test
+  void theForwardedAddressCountsOnlyBehindATrustedProxy() {
+    List<String> forwarded = List.of("203.0.113.7, 10.0.0.2");
+
+    assertThat(ClientAddress.resolve(sessionFrom("10.0.0.1"), forwarded, Set.of("10.0.0.1")))
+        .isEqualTo("203.0.113.7");
+    assertThat(ClientAddress.resolve(sessionFrom("198.51.100.9"), forwarded, Set.of("10.0.0.1")))
+        .as("a client cannot spoof its address")
+        .isEqualTo("198.51.100.9");
+    assertThat(ClientAddress.resolve(sessionFrom("10.0.0.1"), List.of(), Set.of("10.0.0.1")))
+        .isEqualTo("10.0.0.1");
+  }
+
+  @Test
+  void secretsAreComparedByDigest() {
+    Credentials credentials = new Credentials(List.of("k1", "k2"), "tok");
+
+    assertThat(credentials.acceptsApiKey("k2")).isTrue();
+    assertThat(credentials.acceptsApiKey("k3")).isFalse();
+    assertThat(credentials.acceptsApiKey(null)).isFalse();
+    assertThat(credentials.acceptsToken("tok")).isTrue();
+    assertThat(credentials.acceptsToken("TOK")).isFalse();
+    assertThat(new Credentials(List.of(), null).apiKeyRequired()).isFalse();
+  }
+}
