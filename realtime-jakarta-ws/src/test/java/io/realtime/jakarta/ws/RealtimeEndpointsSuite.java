@@ -118,6 +118,13 @@ abstract class RealtimeEndpointsSuite {
     client.awaitMessage(m -> m.equals("{\"type\":\"pong\"}"));
     client.send("{\"type\":\"SUBSCRIBE\",\"data\":{\"events\":[\"Alert.*\"]}}");
     client.awaitMessage(m -> m.equals("{\"action\":\"subscribed\",\"events\":[\"alert.*\"]}"));
+    client.send("{\"type\":\"unsubscribe\"}");
+    client.awaitMessage(m -> m.equals("{\"action\":\"unsubscribed\",\"events\":[\"alert.*\"]}"));
+    client.send("{\"data\":{}}");
+    client.awaitMessage(m -> m.contains("\"error\":\"invalid_message_format\""));
+    client.send("{\"type\":\"subscribe\",\"data\":{}}");
+    client.awaitMessage(
+        m -> m.contains("\"error\":\"validation_error\"") && m.contains("'events' array"));
     client.send("{not json");
     client.awaitMessage(m -> m.contains("\"error\":\"invalid_json\""));
     client.send("{\"type\":\"hello\"}");
