@@ -1,0 +1,57 @@
+package io.realtime.metrics.oshi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.realtime.message.payload.PerformanceUpdate.HostStats;
+import io.realtime.metrics.MetricSource;
+import io.realtime.tck.MetricSourceCompatibilityKit;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OshiHostMetricsCompatibilityTest extends MetricSourceCompatibilityKit {
+
+  @Override
+  protected MetricSource<?> createSource() {
+    return new OshiHostMetrics("/");
+  }
+
+  @Override
+  protected MetricSource<?> createSourceWithoutItsSensor() {
+    return new OshiHostMetrics("/no/such/disk");
+  }
+
+  @Override
+  protected boolean isReportedAbsent(Object reading) {
+    return reading instanceof HostStats host
+        && host.diskTotalGb() == null
+        && host.diskUsedGb() == null;
+  }
+
+  @Test
+  void cpuIsMeasuredBetweenCollectionsAndNeverAMeaninglessZero() {
+    OshiHostMetrics source = new OshiHostMetrics("/");
+    HostStats first = source.collect();
+    assertThat(first.cpuPercent())
+        .as("too short an interval is unknown, not 0")
+        .satisfiesAnyOf(
+            cpu -> assertThat(cpu).isNull(), cpu -> assertThat(cpu).isBetween(0.0, 100.0));
+
+    // burn some CPU so the next interval is measurable
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              double sink = 0;
+              for (int i = 0; i < 2_000_000; i++) {
+                sink += Math.sqrt(i);
+              }
+              return sink > 0 && source.collect().cpuPercent() != null;
+            });
+    HostStats host = source.collect();
+    assertThat(host.ramTotalGb()).isPositive();
+    assertThat(host.ramUsedGb()).isBetween(0.0, host.ramTotalGb());
+    assertThat(host.diskTotalGb()).isPositive();
+    assertThat(host.diskUsedGb()).isBetween(0.0, host.diskTotalGb());
+  }
+}
