@@ -1,9 +1,15 @@
 package io.realtime.examples;
 
+import io.realtime.metrics.postgres.PostgresConnections;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The launcher's command-line flags.
@@ -18,6 +24,12 @@ import java.util.Locale;
  * @param instanceId this instance's id, or {@code null} for a random one
  * @param simulator whether the simulated pipeline runs
  * @param help whether {@code --help} was asked
+ * @param postgresUrl the JDBC URL of the PostgreSQL source, or {@code null} for none
+ * @param nvmlLibrary the NVML library to load, or {@code null} for the simulated GPU (or, without
+ *     the simulator, the system's NVML)
+ * @param aiHealth AI model name to its base URL, probed on {@code /health}
+ * @param llmSlotsUrl the llama.cpp server whose {@code /slots} fill {@code ai_models.nemotron}, or
+ *     {@code null}
  */
 public record LauncherOptions(
     int port,
@@ -29,7 +41,11 @@ public record LauncherOptions(
     Duration idleTimeout,
     String instanceId,
     boolean simulator,
-    boolean help) {
+    boolean help,
+    String postgresUrl,
+    String nvmlLibrary,
+    Map<String, URI> aiHealth,
+    URI llmSlotsUrl) {
 
   /** The text of {@code --help}. */
   public static final String USAGE =
@@ -48,6 +64,13 @@ public record LauncherOptions(
           "  --idle-timeout D       idle timeout (default 300s)",
           "  --instance-id ID       this instance's id (default random)",
           "  --no-simulator         turn the simulated pipeline off",
+          "  --postgres JDBC_URL    PostgreSQL metrics, e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres",
+          "  --nvml-lib PATH        GPU metrics from this NVML library (then nvidia-smi, then --health)",
+          "  --health NAME=URL      an AI model's health from URL/health; repeatable",
+          "  --llm-slots URL        llama.cpp slots from URL/slots, as ai_models.nemotron",
+          "",
+          "Host CPU, RAM and disk are always measured. A source given by a flag replaces the",
+          "simulated one.",
           "  --help                 show this help",
           "");
 
@@ -69,6 +92,10 @@ public record LauncherOptions(
     String instance = null;
     boolean simulator = true;
     boolean help = false;
+    String postgres = null;
+    String nvml = null;
+    Map<String, URI> health = new LinkedHashMap<>();
+    URI slots = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       switch (flag) {
@@ -82,11 +109,61 @@ public record LauncherOptions(
         case "--ping-interval" -> ping = duration(flag, value(args, ++i, flag));
         case "--idle-timeout" -> idle = duration(flag, value(args, ++i, flag));
         case "--instance-id" -> instance = value(args, ++i, flag);
+        case "--postgres" -> postgres = jdbcUrl(value(args, ++i, flag));
+        case "--nvml-lib" -> nvml = value(args, ++i, flag);
+        case "--health" -> health(health, value(args, ++i, flag));
+        case "--llm-slots" -> slots = url(flag, value(args, ++i, flag));
         default -> throw new IllegalArgumentException("unknown option '" + flag + "' (see --help)");
       }
     }
     return new LauncherOptions(
-        port, redis, List.copyOf(keys), token, status, ping, idle, instance, simulator, help);
+        port,
+        redis,
+        List.copyOf(keys),
+        token,
+        status,
+        ping,
+        idle,
+        instance,
+        simulator,
+        help,
+        postgres,
+        nvml,
+        Collections.unmodifiableMap(health),
+        slots);
+  }
+
+  private static String jdbcUrl(String text) {
+    if (!text.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(
+          "--postgres must be a jdbc:postgresql: URL, got '"
+              + PostgresConnections.redact(text)
+              + "'");
+    }
+    return text;
+  }
+
+  private static void health(Map<String, URI> health, String text) {
+    int equals = text.indexOf('=');
+    if (equals < 1) {
+      throw new IllegalArgumentException("--health must be NAME=URL, got '" + text + "'");
+    }
+    String name = text.substring(0, equals);
+    if (health.put(name, url("--health", text.substring(equals + 1))) != null) {
+      throw new IllegalArgumentException("--health names '" + name + "' twice");
+    }
+  }
+
+  private static URI url(String flag, String text) {
+    try {
+      URI uri = new URI(text);
+      if ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(flag + " needs an http(s) URL, got '" + text + "'");
   }
 
   private static String value(String[] args, int index, String flag) {
@@ -162,6 +239,14 @@ public record LauncherOptions(
         + idleTimeout
         + ", simulator="
         + simulator
+        + ", postgres="
+        + (postgresUrl == null ? "none" : PostgresConnections.redact(postgresUrl))
+        + ", nvmlLibrary="
+        + nvmlLibrary
+        + ", aiHealth="
+        + aiHealth
+        + ", llmSlots="
+        + llmSlotsUrl
         + "]";
   }
 }

@@ -5,6 +5,7 @@ import io.realtime.jobs.JobLogEmitter;
 import io.realtime.message.Envelope;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
+import io.realtime.metrics.LatencyTracker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,9 +48,12 @@ final class PipelineSimulator implements AutoCloseable {
   private final AtomicLong eventIds = new AtomicLong(System.currentTimeMillis() % 1_000_000);
   private final AtomicLong jobRuns = new AtomicLong();
 
-  PipelineSimulator(EventBroadcaster events, JobLogEmitter jobs) {
+  private final LatencyTracker latencies;
+
+  PipelineSimulator(EventBroadcaster events, JobLogEmitter jobs, LatencyTracker latencies) {
     this.events = events;
     this.jobs = jobs;
+    this.latencies = latencies;
   }
 
   void start() {
@@ -69,6 +73,11 @@ final class PipelineSimulator implements AutoCloseable {
 
   private void publishEvent() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
+    double detector = random.nextDouble(25, 180);
+    double llm = random.nextDouble(800, 6_000);
+    latencies.record(LatencyTracker.DETECTOR, detector);
+    latencies.record(LatencyTracker.LLM, llm);
+    latencies.record(LatencyTracker.PIPELINE, detector + llm + random.nextDouble(5, 50));
     int score = random.nextInt(101);
     RiskLevel level =
         score >= 85

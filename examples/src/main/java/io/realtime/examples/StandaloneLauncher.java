@@ -7,12 +7,7 @@ import io.realtime.connection.ConnectionRegistry;
 import io.realtime.jakarta.ws.RealtimeServerApplicationConfig;
 import io.realtime.jakarta.ws.RealtimeWebSocket;
 import io.realtime.jobs.JobLogEmitter;
-import io.realtime.message.payload.PerformanceUpdate.AiModelStatus;
-import io.realtime.message.payload.SystemStatus.CameraCounts;
-import io.realtime.message.payload.SystemStatus.QueueDepths;
-import io.realtime.metrics.GpuReading;
-import io.realtime.metrics.JvmHostMetrics;
-import io.realtime.metrics.MetricSources;
+import io.realtime.metrics.LatencyTracker;
 import io.realtime.redis.RedisRateLimiter;
 import io.realtime.redis.RedisTransport;
 import io.realtime.redis.RedisTransportConfig;
@@ -20,19 +15,17 @@ import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.Transport;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.glassfish.tyrus.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts a complete realtime server: the three endpoints on Tyrus, the in-memory transport (or
- * Redis with {@code --redis}), the event and system broadcasters, job logs and, unless {@code
- * --no-simulator}, a simulated pipeline. SIGTERM or Ctrl-C shuts it down gracefully: clients get
- * {@code system.shutdown}, and the process exits 0.
+ * Redis with {@code --redis}), the event and system broadcasters, job logs, host metrics, the
+ * metric sources the flags name and, unless {@code --no-simulator}, a simulated pipeline. SIGTERM
+ * or Ctrl-C shuts it down gracefully: clients get {@code system.shutdown}, and the process exits 0.
  */
 public final class StandaloneLauncher {
 
@@ -80,9 +73,11 @@ public final class StandaloneLauncher {
             ? InMemoryTransport.create()
             : RedisTransport.create(RedisTransportConfig.builder().uri(options.redisUri()).build());
     ConnectionRegistry registry = ConnectionRegistry.builder().build();
+    LatencyTracker latencies = LatencyTracker.create();
+    LauncherSources metrics = new LauncherSources(options, latencies);
     EventBroadcaster events = EventBroadcaster.builder(transport, registry).build();
     SystemBroadcasterBuilder systemBuilder =
-        SystemBroadcaster.builder(transport, registry, sources(options.simulator()))
+        SystemBroadcaster.builder(transport, registry, metrics.sources())
             .interval(options.statusInterval());
     if (options.instanceId() != null) {
       systemBuilder.instanceId(options.instanceId());
@@ -109,7 +104,7 @@ public final class StandaloneLauncher {
     system.start();
     Server server = new Server("0.0.0.0", options.port(), "/", Map.of(), Set.of(Application.class));
     server.start();
-    PipelineSimulator simulator = new PipelineSimulator(events, jobs);
+    PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);
     if (options.simulator()) {
       simulator.start();
     }
@@ -124,6 +119,7 @@ public final class StandaloneLauncher {
                   log.info("Shutting down: telling {} clients", registry.count());
                   simulator.close();
                   system.close();
+                  metrics.close();
                   events.close();
                   registry.shutdown(SHUTDOWN_TIMEOUT).join();
                   server.stop();
@@ -136,34 +132,5 @@ public final class StandaloneLauncher {
                 },
                 "realtime-shutdown"));
     Thread.currentThread().join();
-  }
-
-  /** The host's own metrics, plus simulated GPU, AI models, queues and cameras for the demo. */
-  private static MetricSources sources(boolean simulated) {
-    MetricSources.Builder sources = MetricSources.builder().host(new JvmHostMetrics("/"));
-    if (!simulated) {
-      return sources.build();
-    }
-    return sources
-        .gpus(
-            () -> {
-              ThreadLocalRandom random = ThreadLocalRandom.current();
-              return List.of(
-                  new GpuReading(
-                      0,
-                      "Simulated RTX A5500",
-                      random.nextDouble(20, 95),
-                      (long) (random.nextDouble(6, 22) * 1024 * 1024 * 1024),
-                      24L * 1024 * 1024 * 1024,
-                      random.nextDouble(40, 88),
-                      random.nextDouble(60, 320)));
-            })
-        .aiModel("yolo26", () -> AiModelStatus.detector("healthy", 0.17, "yolo26", "cuda:0"))
-        .llm(
-            "nemotron",
-            () -> AiModelStatus.llm("healthy", ThreadLocalRandom.current().nextInt(3), 2, 4096))
-        .queues(() -> new QueueDepths((long) ThreadLocalRandom.current().nextInt(5), 0L, 0L))
-        .cameras(() -> new CameraCounts(4, 4, 0))
-        .build();
   }
 }

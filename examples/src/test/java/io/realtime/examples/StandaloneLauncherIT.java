@@ -2,7 +2,9 @@ package io.realtime.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +70,11 @@ class StandaloneLauncherIT {
             "--ping-interval D",
             "--idle-timeout D",
             "--instance-id ID",
-            "--no-simulator");
+            "--no-simulator",
+            "--postgres JDBC_URL",
+            "--nvml-lib PATH",
+            "--health NAME=URL",
+            "--llm-slots URL");
   }
 
   @Test
@@ -162,5 +168,67 @@ class StandaloneLauncherIT {
       eventsOnA.await(
           m -> m.contains("\"type\":\"event\"") && m.contains("\"seq\":"), Duration.ofSeconds(20));
     }
+  }
+
+  @Test
+  void everyFlaggedSourceReachesTheStatusMessages() throws Exception {
+    HttpServer ai = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    serve(
+        ai,
+        "/detector/health",
+        "{\"status\":\"healthy\",\"model_name\":\"yolo26m\",\"device\":\"cuda:0\","
+            + "\"vram_used_gb\":2.5,\"gpu_utilization\":37.0,\"temperature\":61}");
+    serve(ai, "/llm/slots", "[{\"id\":0,\"n_ctx\":8192,\"is_processing\":true}]");
+    ai.start();
+    String base = "http://127.0.0.1:" + ai.getAddress().getPort();
+    int port = freePort();
+    launch(
+        "--port",
+        Integer.toString(port),
+        "--status-interval",
+        "500ms",
+        "--no-simulator",
+        "--postgres",
+        "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres",
+        "--nvml-lib",
+        "/no/such/libnvidia-ml.so",
+        "--health",
+        "yolo26=" + base + "/detector",
+        "--llm-slots",
+        base + "/llm");
+
+    try (LauncherClient system = LauncherClient.connect("ws://127.0.0.1:" + port + "/ws/system")) {
+      String performance =
+          system.await(
+              m ->
+                  m.contains("\"type\":\"performance_update\"")
+                      && m.contains("\"postgresql\":{\"status\":\"healthy\""),
+              Duration.ofSeconds(20));
+      assertThat(performance)
+          .contains("\"model\":\"yolo26m\"")
+          .contains("\"slots_active\":1")
+          .contains("\"context_size\":8192")
+          .contains("\"cpu_percent\"")
+          .contains("\"name\":\"ai-yolo26\"")
+          .contains("\"vram_used_gb\":2.5");
+      assertThat(
+              system.await(
+                  m -> m.contains("\"type\":\"system_status\"") && m.contains("cuda:0"),
+                  Duration.ofSeconds(10)))
+          .contains("\"utilization\":37.0");
+    } finally {
+      ai.stop(0);
+    }
+  }
+
+  private static void serve(HttpServer server, String path, String body) {
+    server.createContext(
+        path,
+        exchange -> {
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
   }
 }

@@ -91,7 +91,13 @@ public final class PostgresConnections implements AutoCloseable {
     return timeout;
   }
 
-  private static String redact(String jdbcUrl) {
+  /**
+   * Masks a password in a JDBC URL's parameters, for logs and messages.
+   *
+   * @param jdbcUrl the URL, possibly {@code null}
+   * @return the URL with {@code password=****}
+   */
+  public static String redact(String jdbcUrl) {
     return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****");
   }
 
