@@ -215,7 +215,10 @@ class StandaloneLauncherIT {
               system.await(
                   m -> m.contains("\"type\":\"system_status\"") && m.contains("cuda:0"),
                   Duration.ofSeconds(10)))
-          .contains("\"utilization\":37.0");
+          .contains("\"utilization\":37.0")
+          .contains("\"yolo26\":\"healthy\"")
+          .contains("\"nemotron\":\"healthy\"")
+          .contains("\"postgresql\":\"healthy\"");
     } finally {
       ai.stop(0);
     }
