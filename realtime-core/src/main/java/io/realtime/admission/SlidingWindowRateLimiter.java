@@ -1,5 +1,6 @@
 package io.realtime.admission;
 
+import io.realtime.internal.Durations;
 import io.realtime.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -42,10 +43,7 @@ public final class SlidingWindowRateLimiter implements ConnectionRateLimiter {
     if (burst < 0) {
       throw new IllegalArgumentException("burst must be >= 0, got " + burst);
     }
-    Objects.requireNonNull(window, "window");
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window must be positive, got " + window);
-    }
+    Durations.requirePositive("window", window);
     this.allowed = limit + burst;
     this.windowNanos = window.toNanos();
     this.time = Objects.requireNonNull(time, "time");

@@ -1,7 +1,7 @@
 package io.realtime.breaker;
 
+import io.realtime.internal.Durations;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The immutable configuration of a {@link CircuitBreaker}.
@@ -28,11 +28,7 @@ public record CircuitBreakerConfig(
    */
   public CircuitBreakerConfig {
     requireAtLeastOne("failureThreshold", failureThreshold);
-    Objects.requireNonNull(recoveryTimeout, "recoveryTimeout");
-    if (recoveryTimeout.isNegative() || recoveryTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          "recoveryTimeout must be positive, got " + recoveryTimeout);
-    }
+    Durations.requirePositive("recoveryTimeout", recoveryTimeout);
     requireAtLeastOne("halfOpenMaxCalls", halfOpenMaxCalls);
     requireAtLeastOne("successThreshold", successThreshold);
   }

@@ -1,5 +1,6 @@
 package io.realtime.connection;
 
+import io.realtime.internal.Durations;
 import io.realtime.internal.connection.DefaultConnectionRegistry;
 import io.realtime.message.MessageCodec;
 import java.time.Duration;
@@ -66,11 +67,7 @@ public final class ConnectionRegistryBuilder {
    * @return this builder
    */
   public ConnectionRegistryBuilder flushTimeout(Duration flushTimeout) {
-    Objects.requireNonNull(flushTimeout, "flushTimeout");
-    if (flushTimeout.isNegative() || flushTimeout.isZero()) {
-      throw new IllegalArgumentException("flushTimeout must be positive, got " + flushTimeout);
-    }
-    this.flushTimeout = flushTimeout;
+    this.flushTimeout = Durations.requirePositive("flushTimeout", flushTimeout);
     return this;
   }
 

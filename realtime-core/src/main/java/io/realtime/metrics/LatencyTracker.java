@@ -1,5 +1,6 @@
 package io.realtime.metrics;
 
+import io.realtime.internal.Durations;
 import io.realtime.message.payload.PerformanceUpdate.LatencyStats;
 import io.realtime.time.TimeSource;
 import java.time.Duration;
@@ -63,10 +64,7 @@ public final class LatencyTracker {
    */
   public LatencyTracker(TimeSource time, Duration window, int capacity) {
     this.time = Objects.requireNonNull(time, "time");
-    Objects.requireNonNull(window, "window");
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window must be positive, got " + window);
-    }
+    Durations.requirePositive("window", window);
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive, got " + capacity);
     }
@@ -190,12 +188,9 @@ public final class LatencyTracker {
       double[] values = new double[capacity];
       int count = 0;
       for (Ring ring : rings) {
-        for (int i = 0; i < ring.samples.length(); i++) {
-          Sample sample = ring.samples.get(i);
-          if (sample != null && sample.nanos - oldestNanos >= 0) {
-            values[count++] = sample.millis;
-          }
-        }
+        double[] held = ring.since(oldestNanos).values();
+        System.arraycopy(held, 0, values, count, held.length);
+        count += held.length;
       }
       return Arrays.copyOf(values, count);
     }
@@ -207,23 +202,19 @@ public final class LatencyTracker {
     double perMinuteSince(long oldestNanos, long nowNanos, long windowNanos) {
       double perMinute = 0;
       for (Ring ring : rings) {
-        long first = Long.MAX_VALUE;
-        int inWindow = 0;
-        for (int i = 0; i < ring.samples.length(); i++) {
-          Sample sample = ring.samples.get(i);
-          if (sample != null && sample.nanos - oldestNanos >= 0) {
-            inWindow++;
-            first = Math.min(first, sample.nanos);
-          }
-        }
-        boolean overwroteInsideWindow =
-            inWindow == ring.samples.length() && ring.next.get() > ring.samples.length();
-        long span = overwroteInsideWindow ? Math.max(1, nowNanos - first) : windowNanos;
-        perMinute += inWindow / (span / NANOS_PER_MINUTE);
+        InWindow held = ring.since(oldestNanos);
+        long span = held.overwritten() ? Math.max(1, nowNanos - held.firstNanos()) : windowNanos;
+        perMinute += held.values().length / (span / NANOS_PER_MINUTE);
       }
       return perMinute;
     }
   }
+
+  /**
+   * The samples a ring holds inside the window, the oldest one's time, and whether the ring is full
+   * of them after overwriting older ones (so the window holds more than the ring kept).
+   */
+  private record InWindow(double[] values, long firstNanos, boolean overwritten) {}
 
   private static final class Ring {
     private final AtomicReferenceArray<Sample> samples;
@@ -235,6 +226,21 @@ public final class LatencyTracker {
 
     void add(Sample sample) {
       samples.set((int) (next.getAndIncrement() % samples.length()), sample);
+    }
+
+    InWindow since(long oldestNanos) {
+      double[] values = new double[samples.length()];
+      int count = 0;
+      long first = Long.MAX_VALUE;
+      for (int i = 0; i < samples.length(); i++) {
+        Sample sample = samples.get(i);
+        if (sample != null && sample.nanos - oldestNanos >= 0) {
+          values[count++] = sample.millis;
+          first = Math.min(first, sample.nanos);
+        }
+      }
+      boolean overwritten = count == samples.length() && next.get() > samples.length();
+      return new InWindow(Arrays.copyOf(values, count), first, overwritten);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.realtime.metrics.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.realtime.internal.Durations;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -76,7 +77,11 @@ public final class HttpProbe {
    * @param timeout the most time one request may take, connecting included; positive
    */
   public HttpProbe(Duration timeout) {
-    this(HttpClient.newBuilder().connectTimeout(positive(timeout)).build(), timeout);
+    this(
+        HttpClient.newBuilder()
+            .connectTimeout(Durations.requirePositive("timeout", timeout))
+            .build(),
+        timeout);
   }
 
   /**
@@ -87,15 +92,7 @@ public final class HttpProbe {
    */
   public HttpProbe(HttpClient client, Duration timeout) {
     this.client = Objects.requireNonNull(client, "client");
-    this.timeout = positive(timeout);
-  }
-
-  private static Duration positive(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-    }
-    return timeout;
+    this.timeout = Durations.requirePositive("timeout", timeout);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.realtime.metrics.postgres;
 
+import io.realtime.internal.Durations;
 import io.realtime.message.payload.PerformanceUpdate.Throughput;
 import io.realtime.message.payload.SystemStatus.CameraCounts;
 import io.realtime.metrics.MetricSource;
@@ -57,10 +58,7 @@ public final class PostgresCounts {
   public MetricSource<Throughput> throughput(String imagesSql, String eventsSql, Duration window) {
     String images = sql("imagesSql", imagesSql);
     String events = sql("eventsSql", eventsSql);
-    Objects.requireNonNull(window, "window");
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window must be positive, got " + window);
-    }
+    Durations.requirePositive("window", window);
     double minutes = window.toNanos() / 60e9;
     return () ->
         query(

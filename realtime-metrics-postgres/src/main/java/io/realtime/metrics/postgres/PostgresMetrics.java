@@ -59,24 +59,22 @@ public final class PostgresMetrics implements MetricSource<PostgresStats>, AutoC
   }
 
   private PostgresStats read(Statement statement) throws SQLException {
-    {
-      int active = singleInt(statement, ACTIVE);
-      int max = singleInt(statement, MAX);
-      try (ResultSet row = statement.executeQuery(DATABASE)) {
-        if (!row.next()) {
-          return new PostgresStats("healthy", active, max, null, null);
-        }
-        long hits = row.getLong(1);
-        long reads = row.getLong(2);
-        long transactions = row.getLong(3);
-        double ratio = hits + reads == 0 ? 100.0 : 100.0 * hits / (hits + reads);
-        return new PostgresStats(
-            "healthy",
-            active,
-            max,
-            Math.round(ratio * 100) / 100.0,
-            transactionsPerMinute(transactions));
+    int active = singleInt(statement, ACTIVE);
+    int max = singleInt(statement, MAX);
+    try (ResultSet row = statement.executeQuery(DATABASE)) {
+      if (!row.next()) {
+        return new PostgresStats("healthy", active, max, null, null);
       }
+      long hits = row.getLong(1);
+      long reads = row.getLong(2);
+      long transactions = row.getLong(3);
+      double ratio = hits + reads == 0 ? 100.0 : 100.0 * hits / (hits + reads);
+      return new PostgresStats(
+          "healthy",
+          active,
+          max,
+          Math.round(ratio * 100) / 100.0,
+          transactionsPerMinute(transactions));
     }
   }
 
