@@ -1,5 +1,6 @@
 package io.realtime.metrics.nvml;
 
+import io.realtime.internal.Durations;
 import io.realtime.metrics.GpuReading;
 import io.realtime.metrics.MetricSource;
 import java.io.IOException;
@@ -21,12 +22,15 @@ public final class NvidiaSmiGpuMetrics implements MetricSource<List<GpuReading>>
   /**
    * Creates the source.
    *
-   * @param command the command, {@code nvidia-smi} or a path to it
-   * @param timeout the most time the command gets
+   * @param command the command, {@code nvidia-smi} or a path to it; not blank
+   * @param timeout the most time the command gets; positive
    */
   public NvidiaSmiGpuMetrics(String command, Duration timeout) {
+    if (command == null || command.isBlank()) {
+      throw new IllegalArgumentException("command must not be blank, got '" + command + "'");
+    }
     this.command = command;
-    this.timeout = timeout;
+    this.timeout = Durations.requirePositive("timeout", timeout);
   }
 
   @Override

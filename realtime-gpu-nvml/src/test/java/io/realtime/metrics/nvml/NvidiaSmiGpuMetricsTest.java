@@ -1,6 +1,7 @@
 package io.realtime.metrics.nvml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,14 @@ class NvidiaSmiGpuMetricsTest {
 
     assertThat(new NvidiaSmiGpuMetrics(command.toString(), Duration.ofMillis(300)).collect())
         .isNull();
+  }
+
+  @Test
+  void badSettingsAreRejectedByName() {
+    assertThatThrownBy(() -> new NvidiaSmiGpuMetrics(" ", Duration.ofSeconds(1)))
+        .hasMessageContaining("command");
+    assertThatThrownBy(() -> new NvidiaSmiGpuMetrics("nvidia-smi", Duration.ZERO))
+        .hasMessageContaining("timeout must be positive, got PT0S");
   }
 
   private Path script(String body) throws IOException {
