@@ -30,6 +30,8 @@ import java.util.Map;
  * @param aiHealth AI model name to its base URL, probed on {@code /health}
  * @param llmSlotsUrl the llama.cpp server whose {@code /slots} fill {@code ai_models.nemotron}, or
  *     {@code null}
+ * @param breakerRecovery how long the broadcasters' circuit breakers stay open, and the longest
+ *     wait between their attempts to reach the transport again
  */
 public record LauncherOptions(
     int port,
@@ -45,7 +47,8 @@ public record LauncherOptions(
     String postgresUrl,
     String nvmlLibrary,
     Map<String, URI> aiHealth,
-    URI llmSlotsUrl) {
+    URI llmSlotsUrl,
+    Duration breakerRecovery) {
 
   /** The text of {@code --help}. */
   public static final String USAGE =
@@ -68,10 +71,13 @@ public record LauncherOptions(
           "  --nvml-lib PATH        GPU metrics from this NVML library (then nvidia-smi, then --health)",
           "  --health NAME=URL      an AI model's health from URL/health; repeatable",
           "  --llm-slots URL        llama.cpp slots from URL/slots, as ai_models.nemotron",
+          "  --breaker-recovery D   how long a circuit breaker stays open, and the longest wait",
+          "                         between attempts to reach Redis again (default 30s)",
+          "  --help                 show this help",
           "",
+          "The dashboard is at http://localhost:PORT/ (add ?api_key=K when keys are required).",
           "Host CPU, RAM and disk are always measured. A source given by a flag replaces the",
           "simulated one.",
-          "  --help                 show this help",
           "");
 
   /**
@@ -96,6 +102,7 @@ public record LauncherOptions(
     String nvml = null;
     Map<String, URI> health = new LinkedHashMap<>();
     URI slots = null;
+    Duration breakerRecovery = Duration.ofSeconds(30);
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       switch (flag) {
@@ -113,6 +120,7 @@ public record LauncherOptions(
         case "--nvml-lib" -> nvml = value(args, ++i, flag);
         case "--health" -> health(health, value(args, ++i, flag));
         case "--llm-slots" -> slots = url(flag, value(args, ++i, flag));
+        case "--breaker-recovery" -> breakerRecovery = duration(flag, value(args, ++i, flag));
         default -> throw new IllegalArgumentException("unknown option '" + flag + "' (see --help)");
       }
     }
@@ -130,7 +138,8 @@ public record LauncherOptions(
         postgres,
         nvml,
         Collections.unmodifiableMap(health),
-        slots);
+        slots,
+        breakerRecovery);
   }
 
   private static String jdbcUrl(String text) {
@@ -247,6 +256,8 @@ public record LauncherOptions(
         + aiHealth
         + ", llmSlots="
         + llmSlotsUrl
+        + ", breakerRecovery="
+        + breakerRecovery
         + "]";
   }
 }

@@ -19,7 +19,10 @@ import io.realtime.metrics.nvml.NvmlGpuMetrics;
 import io.realtime.metrics.oshi.OshiHostMetrics;
 import io.realtime.metrics.postgres.PostgresConnections;
 import io.realtime.metrics.postgres.PostgresMetrics;
+import io.realtime.redis.RedisMetrics;
+import io.realtime.redis.RedisTransport;
 import io.realtime.time.TimeSource;
+import io.realtime.transport.Transport;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +45,7 @@ final class LauncherSources implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final MetricSources sources;
 
-  LauncherSources(LauncherOptions options, LatencyTracker latencies) {
+  LauncherSources(LauncherOptions options, LatencyTracker latencies, Transport transport) {
     boolean simulated = options.simulator();
     HttpProbe probe = new HttpProbe(HTTP_TIMEOUT);
     MetricSources.Builder builder =
@@ -83,6 +86,9 @@ final class LauncherSources implements AutoCloseable {
               TimeSource.system());
       resources.add(postgres);
       builder.postgres(postgres);
+    }
+    if (transport instanceof RedisTransport redis) {
+      builder.redis(new RedisMetrics(redis));
     }
     if (simulated) {
       builder

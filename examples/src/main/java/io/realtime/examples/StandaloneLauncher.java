@@ -1,5 +1,6 @@
 package io.realtime.examples;
 
+import io.realtime.breaker.CircuitBreaker;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.broadcast.SystemBroadcasterBuilder;
@@ -66,6 +67,10 @@ public final class StandaloneLauncher {
     start(options);
   }
 
+  private static CircuitBreaker breaker(String name, Duration recovery) {
+    return CircuitBreaker.builder(name).withRecoveryTimeout(recovery).build();
+  }
+
   private static void start(LauncherOptions options) throws Exception {
     log.info("Starting: {}", options);
     Transport transport =
@@ -74,10 +79,19 @@ public final class StandaloneLauncher {
             : RedisTransport.create(RedisTransportConfig.builder().uri(options.redisUri()).build());
     ConnectionRegistry registry = ConnectionRegistry.builder().build();
     LatencyTracker latencies = LatencyTracker.create();
-    LauncherSources metrics = new LauncherSources(options, latencies);
-    EventBroadcaster events = EventBroadcaster.builder(transport, registry).build();
+    LauncherSources metrics = new LauncherSources(options, latencies, transport);
+    Duration recovery = options.breakerRecovery();
+    Duration firstRetry =
+        recovery.compareTo(Duration.ofSeconds(1)) < 0 ? recovery : Duration.ofSeconds(1);
+    EventBroadcaster events =
+        EventBroadcaster.builder(transport, registry)
+            .circuitBreaker(breaker(EventBroadcaster.SERVICE_NAME, recovery))
+            .recoveryBackoff(firstRetry, recovery)
+            .build();
     SystemBroadcasterBuilder systemBuilder =
         SystemBroadcaster.builder(transport, registry, metrics.sources())
+            .circuitBreaker(breaker(SystemBroadcaster.SERVICE_NAME, recovery))
+            .recoveryBackoff(firstRetry, recovery)
             .interval(options.statusInterval());
     if (options.instanceId() != null) {
       systemBuilder.instanceId(options.instanceId());
@@ -102,14 +116,23 @@ public final class StandaloneLauncher {
     Application.endpoints = websocket;
     events.start();
     system.start();
-    Server server = new Server("0.0.0.0", options.port(), "/", Map.of(), Set.of(Application.class));
+    DashboardAssets dashboard = DashboardAssets.extract();
+    Server server =
+        new Server(
+            "0.0.0.0",
+            options.port(),
+            "/",
+            Map.of(Server.STATIC_CONTENT_ROOT, dashboard.root().toString()),
+            Set.of(Application.class));
     server.start();
     PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);
     if (options.simulator()) {
       simulator.start();
     }
     log.info(
-        "realtime is up: ws://localhost:{}/ws/events, /ws/system, /ws/jobs/<job_id>/logs ({} transport)",
+        "realtime is up: dashboard http://localhost:{}/, ws://localhost:{}/ws/events, /ws/system,"
+            + " /ws/jobs/<job_id>/logs ({} transport)",
+        server.getPort(),
         server.getPort(),
         options.redisUri() == null ? "in-memory" : "Redis");
     Runtime.getRuntime()
@@ -125,6 +148,7 @@ public final class StandaloneLauncher {
                   server.stop();
                   websocket.close();
                   transport.close();
+                  dashboard.close();
                   log.info("Stopped");
                   // A signal would otherwise end the JVM with 128 + its number; a graceful stop is
                   // a success.

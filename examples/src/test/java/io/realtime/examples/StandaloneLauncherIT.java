@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,41 +14,26 @@ import org.junit.jupiter.api.Test;
 /** The launcher as a newcomer runs it: the shaded jar in its own JVM. */
 class StandaloneLauncherIT {
 
-  private static final Path JAR = Path.of("target", "realtime-standalone.jar");
-  private final List<Process> processes = new ArrayList<>();
+  private final LauncherProcesses launcher = new LauncherProcesses();
 
   @AfterEach
   void stop() {
-    processes.forEach(Process::destroyForcibly);
+    launcher.close();
   }
 
   private Process launch(String... flags) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(List.of(flags));
-    Path log = Files.createTempFile("launcher-", ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    processes.add(process);
-    return process;
+    return launcher.launch(flags);
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return LauncherProcesses.freePort();
   }
 
   @Test
   void helpListsEveryFlag() throws Exception {
     Process process =
         new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-jar",
-                JAR.toString(),
-                "--help")
+                LauncherProcesses.java(), "-jar", LauncherProcesses.JAR.toString(), "--help")
             .redirectErrorStream(true)
             .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -81,9 +61,9 @@ class StandaloneLauncherIT {
   void aBadFlagIsNamedAndExits2() throws Exception {
     Process process =
         new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
+                LauncherProcesses.java(),
                 "-jar",
-                JAR.toString(),
+                LauncherProcesses.JAR.toString(),
                 "--status-interval",
                 "soon")
             .redirectErrorStream(true)

@@ -15,7 +15,7 @@ import redis.clients.jedis.Jedis;
  * A private redis-server for tests that kill, pause or restart Redis: it runs on a free port, and
  * is stopped by its pid, never touching the machine's shared Redis.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
   private final int port;
   private final Path dir;
@@ -59,7 +59,7 @@ final class RedisServer implements AutoCloseable {
     return sentinel;
   }
 
-  static RedisServer start(String... extraArgs) throws IOException {
+  public static RedisServer start(String... extraArgs) throws IOException {
     RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
     server.launch();
     return server;
@@ -71,7 +71,7 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -83,7 +83,7 @@ final class RedisServer implements AutoCloseable {
     return dir;
   }
 
-  void launch() throws IOException {
+  public void launch() throws IOException {
     List<String> command = new ArrayList<>();
     command.add("redis-server");
     if (configFile != null) {
@@ -113,7 +113,7 @@ final class RedisServer implements AutoCloseable {
     awaitAnswering();
   }
 
-  void awaitAnswering() {
+  public void awaitAnswering() {
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
@@ -126,7 +126,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** SIGKILL: the server dies at once, connections reset. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 

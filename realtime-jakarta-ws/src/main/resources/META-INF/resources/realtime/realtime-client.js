@@ -1,0 +1,397 @@
+// realtime-client.js: the browser (and Node) client of the realtime WebSocket endpoints.
+// An ES module with no dependencies. Served by any Servlet container that has the
+// realtime-jakarta-ws jar on its classpath at /realtime/realtime-client.js.
+//
+// What it does for you:
+//  - authenticates with the `api-key.<key>` subprotocol (browsers cannot set headers) and/or ?token=;
+//  - answers the server's pings, so the server's idle timeout never closes a live page;
+//  - reconnects with exponential backoff and full jitter (1 s base, 30 s cap by default), except
+//    after a 1008 refusal, after `close()`, and after a job log's `job_end`;
+//  - follows `seq`/`epoch`: drops duplicates, asks for a resync on a gap, on a heartbeat whose
+//    `lastSeq` is ahead, and after every reconnect, so a page misses nothing the server still has;
+//  - calls typed callbacks per message type.
+
+/**
+ * @typedef {Object} SecurityEvent
+ * @property {number|string} id
+ * @property {number|string} event_id
+ * @property {string} batch_id
+ * @property {string} camera_id
+ * @property {number} risk_score 0 to 100
+ * @property {"low"|"medium"|"high"|"critical"} risk_level
+ * @property {string} summary
+ * @property {string|null} started_at
+ */
+
+/**
+ * @typedef {Object} Envelope
+ * @property {string} type
+ * @property {*} data
+ * @property {string} [timestamp]
+ * @property {number} [seq] stream offset, on events and job logs
+ * @property {string} [epoch] changes when the stream restarts from 1
+ * @property {boolean} [replay] true on messages a resync replays
+ */
+
+/**
+ * @typedef {Object} ServiceStatus
+ * @property {string} service e.g. "event_broadcaster", "system_broadcaster", "yolo26"
+ * @property {string} status "healthy", "degraded", "unhealthy", "restarting", ...
+ * @property {string} message
+ * @property {string} [circuit_state] "closed", "open" or "half_open" on broadcaster notices
+ */
+
+/**
+ * @typedef {Object} SystemStatus
+ * @property {Object|null} gpu
+ * @property {{detection_queue:number, analysis_queue:number, dlq_total:number}|null} queues
+ * @property {{total:number, online:number, offline:number}|null} cameras
+ * @property {Object<string,string>} services service name to "healthy", "unhealthy", ...
+ * @property {string} [instance]
+ */
+
+/**
+ * @typedef {Object} PerformanceUpdate
+ * @property {string} timestamp
+ * @property {Object|null} gpu utilization, vram_used_gb, vram_total_gb, temperature, power_watts
+ * @property {Object<string,Object>} [ai_models]
+ * @property {Object|null} [inference]
+ * @property {{postgresql?:Object, redis?:Object}} [databases]
+ * @property {Object|null} host cpu_percent, ram_used_gb, ram_total_gb, disk_used_gb, disk_total_gb
+ * @property {Array<{name:string,status:string,health:string}>} [containers]
+ * @property {Array<{severity:string,metric:string,value:number,threshold:number,message:string}>} alerts
+ */
+
+/**
+ * @typedef {Object} LogLine
+ * @property {string} timestamp
+ * @property {string} level
+ * @property {string} message
+ * @property {Object} [context]
+ */
+
+/**
+ * @typedef {Object} ResyncAck
+ * @property {string} channel
+ * @property {number} last_sequence
+ * @property {number} replayed_count
+ * @property {string} [epoch]
+ * @property {boolean} recovered
+ * @property {boolean} [gap_too_old] true when the server no longer had every missed message
+ * @property {number} [oldest_available]
+ */
+
+/** @typedef {"connecting"|"open"|"reconnecting"|"closed"} ConnectionState */
+
+const API_KEY_PROTOCOL = "api-key.";
+const POLICY_VIOLATION = 1008;
+
+/**
+ * A connection to one realtime endpoint that survives disconnects.
+ *
+ * ```js
+ * const events = new RealtimeClient("ws://localhost:8080/ws/events", { apiKey: "k" });
+ * events.onEvent((event) => console.log(event.risk_level, event.summary));
+ * events.connect();
+ * ```
+ */
+export class RealtimeClient {
+  /**
+   * @param {string} url the endpoint, e.g. ws://host:8080/ws/events
+   * @param {Object} [options]
+   * @param {string} [options.apiKey] sent as the `api-key.<key>` subprotocol
+   * @param {string} [options.token] sent as ?token=
+   * @param {string|null} [options.resyncChannel] channel named in resync requests: "events"
+   *     (default) for /ws/events; null turns resync off (the system and job endpoints)
+   * @param {number} [options.backoffBaseMs] first reconnect ceiling, 1000 by default
+   * @param {number} [options.backoffCapMs] largest reconnect ceiling, 30000 by default
+   * @param {number} [options.maxAttempts] attempts before giving up, Infinity by default
+   * @param {() => number} [options.random] jitter source in [0, 1), Math.random by default
+   * @param {typeof WebSocket} [options.WebSocket] the WebSocket class, globalThis.WebSocket by default
+   * @param {{setTimeout: Function, clearTimeout: Function}} [options.timers] for tests
+   */
+  constructor(url, options = {}) {
+    if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
+      throw new TypeError(`url must be a ws:// or wss:// URL, got ${String(url)}`);
+    }
+    const base = options.backoffBaseMs ?? 1000;
+    const cap = options.backoffCapMs ?? 30000;
+    const maxAttempts = options.maxAttempts ?? Infinity;
+    if (!(base > 0) || !(cap >= base) || !(maxAttempts >= 1)) {
+      throw new RangeError(
+        `need 0 < backoffBaseMs <= backoffCapMs and maxAttempts >= 1, got ${base}, ${cap}, ${maxAttempts}`);
+    }
+    this.url = options.token ? appendQuery(url, "token", options.token) : url;
+    this.apiKey = options.apiKey ?? null;
+    this.resyncChannel = options.resyncChannel === undefined ? "events" : options.resyncChannel;
+    this.backoffBaseMs = base;
+    this.backoffCapMs = cap;
+    this.maxAttempts = maxAttempts;
+    this.random = options.random ?? Math.random;
+    this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+    this.timers = options.timers ?? { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
+    if (typeof this.WebSocketImpl !== "function") {
+      throw new TypeError("no WebSocket class: pass options.WebSocket (e.g. the 'ws' package on Node)");
+    }
+    /** @type {ConnectionState} */
+    this.state = "closed";
+    /** The stream offset up to which everything was received; 0 before any. */
+    this.lastSeq = 0;
+    this.ahead = new Set();
+    /** The stream's epoch, once known. */
+    this.epoch = null;
+    this.socket = null;
+    this.attempts = 0;
+    this.reconnectTimer = null;
+    this.stopped = true;
+    this.resyncPending = false;
+    this.listeners = new Map();
+  }
+
+  /** Opens the connection; reconnects by itself until {@link close}. */
+  connect() {
+    this.stopped = false;
+    this.open("connecting");
+    return this;
+  }
+
+  /** Closes for good: no reconnect. */
+  close() {
+    this.stopped = true;
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    if (this.socket) {
+      this.socket.close(1000, "client closed");
+    }
+    this.setState("closed");
+  }
+
+  /**
+   * Sends a client message; false when not connected.
+   * @param {Object} message e.g. {type: "subscribe", data: {events: ["alert.*"]}}
+   */
+  send(message) {
+    if (!this.socket || this.socket.readyState !== 1) {
+      return false;
+    }
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Subscribes to event types by pattern (fnmatch, e.g. "alert.*"). */
+  subscribe(patterns) {
+    return this.send({ type: "subscribe", data: { events: patterns } });
+  }
+
+  /** Unsubscribes from event type patterns. */
+  unsubscribe(patterns) {
+    return this.send({ type: "unsubscribe", data: { events: patterns } });
+  }
+
+  /**
+   * Calls `listener(data, envelope)` for every data message of `type`; "*" for all types.
+   * @returns {() => void} removes the listener
+   */
+  on(type, listener) {
+    if (typeof listener !== "function") {
+      throw new TypeError(`listener for ${type} must be a function`);
+    }
+    if (!this.listeners.has(type)) {
+      this.listeners.set(type, new Set());
+    }
+    this.listeners.get(type).add(listener);
+    return () => this.listeners.get(type).delete(listener);
+  }
+
+  /** @param {(event: SecurityEvent, envelope: Envelope) => void} listener */
+  onEvent(listener) { return this.on("event", listener); }
+
+  /** @param {(status: SystemStatus, envelope: Envelope) => void} listener */
+  onSystemStatus(listener) { return this.on("system_status", listener); }
+
+  /** @param {(update: PerformanceUpdate, envelope: Envelope) => void} listener */
+  onPerformanceUpdate(listener) { return this.on("performance_update", listener); }
+
+  /** @param {(status: ServiceStatus, envelope: Envelope) => void} listener */
+  onServiceStatus(listener) { return this.on("service_status", listener); }
+
+  /** @param {(line: LogLine, envelope: Envelope) => void} listener */
+  onLog(listener) { return this.on("log", listener); }
+
+  /** @param {(end: {status: string}, envelope: Envelope) => void} listener */
+  onJobEnd(listener) { return this.on("job_end", listener); }
+
+  /** @param {(notice: {reason: string, reconnect: boolean}) => void} listener */
+  onShutdown(listener) { return this.on("system.shutdown", listener); }
+
+  /** @param {(ack: ResyncAck) => void} listener */
+  onResync(listener) { return this.on("resync_ack", listener); }
+
+  /** @param {(error: {error: string, message: string, details: *}) => void} listener */
+  onError(listener) { return this.on("error", listener); }
+
+  /** @param {(state: ConnectionState, detail: {code?: number, reason?: string}) => void} listener */
+  onStateChange(listener) { return this.on("state", listener); }
+
+  open(state) {
+    this.setState(state);
+    const protocols = this.apiKey ? [API_KEY_PROTOCOL + this.apiKey] : [];
+    let socket;
+    try {
+      socket = new this.WebSocketImpl(this.url, protocols);
+    } catch (error) {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (socket !== this.socket) return;
+      this.attempts = 0;
+      this.resyncPending = false;
+      this.setState("open");
+      if (this.lastSeq > 0) {
+        this.requestResync();
+      }
+    };
+    socket.onmessage = (message) => {
+      if (socket === this.socket) this.receive(message.data);
+    };
+    socket.onclose = (close) => {
+      if (socket !== this.socket) return;
+      this.socket = null;
+      const detail = { code: close.code, reason: close.reason };
+      if (this.stopped || close.code === POLICY_VIOLATION) {
+        this.stopped = true;
+        this.setState("closed", detail);
+        return;
+      }
+      this.setState("reconnecting", detail);
+      this.scheduleReconnect();
+    };
+    socket.onerror = () => {
+      // onclose follows and decides what happens next.
+    };
+  }
+
+  scheduleReconnect() {
+    if (this.stopped) return;
+    this.attempts += 1;
+    if (this.attempts > this.maxAttempts) {
+      this.stopped = true;
+      this.setState("closed", { reason: `gave up after ${this.maxAttempts} attempts` });
+      return;
+    }
+    const ceiling = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** Math.min(this.attempts - 1, 20));
+    const delay = Math.floor(this.random() * ceiling);
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      if (!this.stopped) this.open("reconnecting");
+    }, delay);
+  }
+
+  receive(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch (error) {
+      if (text === "ping") this.socket.send("pong");
+      return;
+    }
+    if (message === null || typeof message !== "object") return;
+    switch (message.type) {
+      case "ping":
+        this.send({ type: "pong" });
+        if (this.lastSeq > 0 && message.lastSeq > this.lastSeq) this.requestResync();
+        return;
+      case "pong":
+        return;
+      case "resync_ack":
+        this.resyncPending = false;
+        this.settleAfterResync();
+        this.emit("resync_ack", message, message);
+        return;
+      case "error":
+        this.emit("error", message, message);
+        return;
+      default:
+        break;
+    }
+    if (message.type === undefined && message.action) {
+      this.emit(message.action, message, message);
+      return;
+    }
+    if (typeof message.seq === "number" && !this.accept(message)) return;
+    this.emit(message.type, message.data, message);
+    if (message.type === "job_end") {
+      // The server closes with 1000 "Job finished"; there is nothing more to follow.
+      this.stopped = true;
+    }
+  }
+
+  /**
+   * Keeps the stream position; false for a duplicate. `lastSeq` is the contiguous watermark:
+   * messages past a gap are delivered at once and remembered in `ahead`, so the replay that fills
+   * the gap is delivered too and nothing is delivered twice.
+   */
+  accept(envelope) {
+    if (this.epoch !== null && envelope.epoch !== undefined && envelope.epoch !== this.epoch) {
+      this.lastSeq = 0; // a new stream: its offsets restart
+      this.ahead.clear();
+    }
+    this.epoch = envelope.epoch ?? this.epoch;
+    const seq = envelope.seq;
+    if (seq <= this.lastSeq || this.ahead.has(seq)) return false;
+    if (this.lastSeq === 0 || seq === this.lastSeq + 1) {
+      this.lastSeq = seq;
+      while (this.ahead.delete(this.lastSeq + 1)) this.lastSeq += 1;
+      return true;
+    }
+    this.ahead.add(seq);
+    if (!envelope.replay) {
+      this.emit("gap", { from: this.lastSeq + 1, to: seq - 1 }, envelope);
+      this.requestResync();
+    }
+    return true;
+  }
+
+  /** After a resync, what is still missing is gone for good: move the watermark past it. */
+  settleAfterResync() {
+    if (this.ahead.size > 0) {
+      this.lastSeq = Math.max(this.lastSeq, ...this.ahead);
+      this.ahead.clear();
+    }
+  }
+
+  requestResync() {
+    if (this.resyncPending || this.resyncChannel === null) return;
+    const data = { channel: this.resyncChannel, last_sequence: this.lastSeq };
+    if (this.epoch !== null) data.epoch = this.epoch;
+    this.resyncPending = this.send({ type: "resync", data });
+  }
+
+  setState(state, detail = {}) {
+    if (this.state === state && state !== "reconnecting") return;
+    this.state = state;
+    this.emit("state", state, detail);
+  }
+
+  emit(type, data, envelope) {
+    for (const key of [type, "*"]) {
+      const set = this.listeners.get(key);
+      if (!set || (key === "*" && (type === "state" || type === "gap"))) continue;
+      for (const listener of [...set]) {
+        try {
+          listener(data, envelope);
+        } catch (error) {
+          // One failing callback must not stop the others or the stream.
+          console.error(`realtime-client: a ${type} listener failed`, error);
+        }
+      }
+    }
+  }
+}
+
+function appendQuery(url, name, value) {
+  return url + (url.includes("?") ? "&" : "?") + name + "=" + encodeURIComponent(value);
+}

@@ -1,0 +1,169 @@
+// Unit tests of realtime-client.js on Node's own test runner, with a scripted WebSocket and
+// manual timers: no network, no real waiting. Run by JavaScriptClientTest (mvn test).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { RealtimeClient } from "../../main/resources/META-INF/resources/realtime/realtime-client.js";
+
+class FakeSocket {
+  static instances = [];
+  constructor(url, protocols) {
+    this.url = url;
+    this.protocols = protocols;
+    this.readyState = 0;
+    this.sent = [];
+    FakeSocket.instances.push(this);
+  }
+  send(text) { this.sent.push(text); }
+  close(code = 1000, reason = "") { this.serverClose(code, reason); }
+  // what the server does
+  open() { this.readyState = 1; this.onopen?.({}); }
+  deliver(message) { this.onmessage?.({ data: typeof message === "string" ? message : JSON.stringify(message) }); }
+  serverClose(code, reason = "") { this.readyState = 3; this.onclose?.({ code, reason }); }
+  sentJson() { return this.sent.map((text) => JSON.parse(text)); }
+}
+
+function manualTimers() {
+  const pending = [];
+  return {
+    pending,
+    setTimeout(fn, ms) { const t = { fn, ms }; pending.push(t); return t; },
+    clearTimeout(t) { const i = pending.indexOf(t); if (i >= 0) pending.splice(i, 1); },
+    runNext() { const t = pending.shift(); t.fn(); return t.ms; },
+  };
+}
+
+function client(options = {}) {
+  FakeSocket.instances = [];
+  const timers = manualTimers();
+  const c = new RealtimeClient("ws://host/ws/events", { WebSocket: FakeSocket, timers, random: () => 0.5, ...options });
+  return { c, timers, socket: () => FakeSocket.instances.at(-1) };
+}
+
+const event = (seq, extra = {}) => ({ type: "event", data: { event_id: seq, risk_score: 10 }, seq, epoch: "e1", ...extra });
+
+test("authenticates with the api-key subprotocol and the token in the query", () => {
+  const { c, socket } = client({ apiKey: "k1", token: "t 2" });
+  c.connect();
+  assert.deepEqual(socket().protocols, ["api-key.k1"]);
+  assert.equal(socket().url, "ws://host/ws/events?token=t%202");
+});
+
+test("answers pings and resyncs when the heartbeat's lastSeq is ahead", () => {
+  const { c, socket } = client();
+  c.connect();
+  socket().open();
+  socket().deliver(event(5));
+  socket().deliver({ type: "ping", lastSeq: 7 });
+  assert.deepEqual(socket().sentJson(), [
+    { type: "pong" },
+    { type: "resync", data: { channel: "events", last_sequence: 5, epoch: "e1" } },
+  ]);
+});
+
+test("a gap is delivered at once, resynced, filled by the replay, and nothing twice", () => {
+  const { c, socket } = client();
+  const seen = [];
+  const gaps = [];
+  c.onEvent((data, envelope) => seen.push(envelope.seq));
+  c.on("gap", (gap) => gaps.push(gap));
+  c.connect();
+  socket().open();
+  socket().deliver(event(1));
+  socket().deliver(event(4));
+  assert.deepEqual(gaps, [{ from: 2, to: 3 }]);
+  assert.deepEqual(socket().sentJson(), [{ type: "resync", data: { channel: "events", last_sequence: 1, epoch: "e1" } }]);
+  socket().deliver(event(2, { replay: true }));
+  socket().deliver(event(3, { replay: true }));
+  socket().deliver(event(4, { replay: true }));
+  socket().deliver({ type: "resync_ack", channel: "events", last_sequence: 1, replayed_count: 3, epoch: "e1", recovered: true });
+  socket().deliver(event(5));
+  socket().deliver(event(5));
+  assert.deepEqual(seen, [1, 4, 2, 3, 5]);
+  assert.equal(c.lastSeq, 5);
+});
+
+test("after a reconnect it resyncs from its last seq", () => {
+  const { c, timers, socket } = client();
+  c.connect();
+  socket().open();
+  socket().deliver(event(9));
+  socket().serverClose(1001, "Server shutting down");
+  assert.equal(c.state, "reconnecting");
+  timers.runNext();
+  socket().open();
+  assert.deepEqual(socket().sentJson(), [{ type: "resync", data: { channel: "events", last_sequence: 9, epoch: "e1" } }]);
+});
+
+test("reconnect delays are full jitter under a doubling ceiling with a cap", () => {
+  const { c, timers, socket } = client({ backoffBaseMs: 1000, backoffCapMs: 5000, random: () => 0.999 });
+  c.connect();
+  const delays = [];
+  for (let i = 0; i < 5; i++) {
+    socket().serverClose(1006);
+    delays.push(timers.runNext());
+  }
+  assert.deepEqual(delays, [999, 1998, 3996, 4995, 4995]);
+});
+
+test("a 1008 refusal and close() are final", () => {
+  const refused = client();
+  refused.c.connect();
+  refused.socket().serverClose(1008, "Invalid API key");
+  assert.equal(refused.c.state, "closed");
+  assert.equal(refused.timers.pending.length, 0);
+
+  const closed = client();
+  closed.c.connect();
+  closed.socket().open();
+  closed.c.close();
+  assert.equal(closed.c.state, "closed");
+  assert.equal(closed.timers.pending.length, 0);
+});
+
+test("a new epoch restarts the offsets instead of dropping everything as duplicates", () => {
+  const { c, socket } = client();
+  const seen = [];
+  c.onEvent((data, envelope) => seen.push(`${envelope.epoch}:${envelope.seq}`));
+  c.connect();
+  socket().open();
+  socket().deliver(event(40));
+  socket().deliver(event(1, { epoch: "e2" }));
+  socket().deliver(event(2, { epoch: "e2" }));
+  assert.deepEqual(seen, ["e1:40", "e2:1", "e2:2"]);
+});
+
+test("typed callbacks: one failing listener does not stop the others", () => {
+  const { c, socket } = client({ resyncChannel: null });
+  const statuses = [];
+  const original = console.error;
+  console.error = () => {};
+  try {
+    c.onServiceStatus(() => { throw new Error("boom"); });
+    c.onServiceStatus((status) => statuses.push(status.status));
+    c.connect();
+    socket().open();
+    socket().deliver({ type: "service_status", data: { service: "event_broadcaster", status: "degraded", message: "m" } });
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(statuses, ["degraded"]);
+});
+
+test("after job_end the client does not reconnect", () => {
+  const { c, timers, socket } = client({ resyncChannel: null });
+  const lines = [];
+  c.onLog((line) => lines.push(line.message));
+  c.connect();
+  socket().open();
+  socket().deliver({ type: "log", data: { message: "hello" }, seq: 1, epoch: "j" });
+  socket().deliver({ type: "job_end", data: { status: "completed" } });
+  socket().serverClose(1000, "Job finished");
+  assert.deepEqual(lines, ["hello"]);
+  assert.equal(c.state, "closed");
+  assert.equal(timers.pending.length, 0);
+});
+
+test("bad arguments are refused with the bad value named", () => {
+  assert.throws(() => new RealtimeClient("http://x", { WebSocket: FakeSocket }), /ws:\/\/ or wss:\/\/ URL, got http:\/\/x/);
+  assert.throws(() => new RealtimeClient("ws://x", { WebSocket: FakeSocket, backoffBaseMs: 0 }), /got 0, 30000/);
+});
