@@ -295,8 +295,7 @@ export class RealtimeClient {
     try {
       message = JSON.parse(text);
     } catch (error) {
-      if (text === "ping") this.socket.send("pong");
-      return;
+      return; // the server sends JSON only; nothing else is meant for this client
     }
     if (message === null || typeof message !== "object") return;
     switch (message.type) {

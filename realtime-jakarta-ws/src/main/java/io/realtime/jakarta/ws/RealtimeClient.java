@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +62,7 @@ public final class RealtimeClient implements AutoCloseable {
   private volatile boolean closed;
   private int attempts;
   private long lastSeq;
+  private final NavigableSet<Long> ahead = new TreeSet<>();
   private String epoch;
   private boolean resyncPending;
 
@@ -111,7 +114,7 @@ public final class RealtimeClient implements AutoCloseable {
   }
 
   /**
-   * Returns the last stream offset received.
+   * Returns the stream offset up to which everything was received.
    *
    * @return the offset, {@code 0} before any
    */
@@ -219,28 +222,49 @@ public final class RealtimeClient implements AutoCloseable {
       Consumer<Message> other = settings.onControl;
       other.accept(message);
       if (message.type().equals(MessageTypes.RESYNC_ACK)) {
-        synchronized (this) {
-          resyncPending = false;
-        }
+        settleAfterResync();
       }
     }
   }
 
-  /** Keeps the stream position; false for a duplicate. Asks for a resync on a gap. */
+  /**
+   * Keeps the stream position; false for a duplicate. {@code lastSeq} is the contiguous watermark:
+   * messages past a gap are delivered at once and remembered in {@code ahead}, so the replay that
+   * fills the gap is delivered too and nothing is delivered twice. Asks for a resync on a gap.
+   */
   private synchronized boolean acceptPosition(Envelope envelope) {
     long seq = envelope.seq();
-    if (epoch != null && !epoch.equals(envelope.epoch())) {
+    if (epoch != null && envelope.epoch() != null && !epoch.equals(envelope.epoch())) {
       lastSeq = 0;
+      ahead.clear();
     }
-    epoch = envelope.epoch();
-    if (seq <= lastSeq) {
+    if (envelope.epoch() != null) {
+      epoch = envelope.epoch();
+    }
+    if (seq <= lastSeq || ahead.contains(seq)) {
       return false;
     }
-    if (lastSeq > 0 && seq > lastSeq + 1 && !envelope.replay()) {
+    if (lastSeq == 0 || seq == lastSeq + 1) {
+      lastSeq = seq;
+      while (ahead.remove(lastSeq + 1)) {
+        lastSeq++;
+      }
+      return true;
+    }
+    ahead.add(seq);
+    if (!envelope.replay()) {
       requestResync();
     }
-    lastSeq = Math.max(lastSeq, seq);
     return true;
+  }
+
+  /** After a resync, what is still missing is gone for good: move the watermark past it. */
+  private synchronized void settleAfterResync() {
+    resyncPending = false;
+    if (!ahead.isEmpty()) {
+      lastSeq = Math.max(lastSeq, ahead.last());
+      ahead.clear();
+    }
   }
 
   private void requestResync() {
