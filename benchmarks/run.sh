@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every load scenario against realtime, Socket.IO 4 (+ @socket.io/redis-adapter) and a bare
+# Jetty broadcast loop, then prints a table and writes JSON. The JMH micro-benchmarks are separate:
+#   java -jar benchmarks/target/benchmarks.jar
+#
+# Usage: benchmarks/run.sh [--quick] [--out FILE] [--systems LIST] [--scenarios LIST]
+#   --quick      small sizes, under 2 minutes: checks that the harness works, not how fast anything is
+#   --systems    some of realtime,socketio,bare (default all)
+#   --scenarios  some of fan-out,latency,connections,slow-consumers (default all)
+# Environment: REDIS_URL (default redis://127.0.0.1:6379), CLIENT_JAVA (the JDK the clients run on;
+# default a JDK 19+ if one is installed, so clients can bind several source addresses).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=full
+out=benchmarks/target/load-results.json
+selection=()
+while (($#)); do
+  case "$1" in
+    --quick) mode=quick; out=benchmarks/target/load-results-quick.json ;;
+    --out) out="$2"; shift ;;
+    --systems|--scenarios) selection+=("$1" "$2"); shift ;;
+    *) echo "unknown option: $1 (use --quick, --out FILE, --systems LIST, --scenarios LIST)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+jar=benchmarks/target/benchmarks.jar
+if [[ ! -f $jar ]]; then
+  mvn -B -q -DskipTests -DskipITs -pl benchmarks -am package
+fi
+
+# The Socket.IO peer comes from npm, here and only here: never a dependency of the library build.
+(cd benchmarks/node && npm install --no-audit --no-fund --silent)
+
+client_java=${CLIENT_JAVA:-}
+if [[ -z $client_java ]]; then
+  client_java=java
+  for candidate in /usr/lib/jvm/temurin-2[1-9]-jdk-amd64/bin/java; do
+    [[ -x $candidate ]] && client_java=$candidate
+  done
+fi
+
+echo "realtime load harness: mode=$mode, clients on $($client_java -version 2>&1 | head -1), servers on $(java -version 2>&1 | head -1)"
+echo "command: benchmarks/run.sh $([[ $mode == quick ]] && echo --quick)"
+exec "$client_java" -Xmx3g -cp "$jar" io.realtime.benchmarks.load.LoadHarness \
+  --mode "$mode" --out "$out" --jar "$jar" --java java --node node --node-dir benchmarks/node \
+  --redis "${REDIS_URL:-redis://127.0.0.1:6379}" "${selection[@]}"

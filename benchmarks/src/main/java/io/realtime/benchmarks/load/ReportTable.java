@@ -1,0 +1,110 @@
+package io.realtime.benchmarks.load;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The results as a table, and the ratios the targets are read against. */
+final class ReportTable {
+
+  private record Row(String scenario, String label, String key) {}
+
+  private static final List<Row> ROWS =
+      List.of(
+          new Row("fan-out", "clients", "clients"),
+          new Row("fan-out", "delivered msg/s", "delivered_per_second"),
+          new Row("fan-out", "CPU s / 1M deliveries", "cpu_seconds_per_million"),
+          new Row("latency", "clients (2 instances)", "clients"),
+          new Row("latency", "events/s", "events_per_second"),
+          new Row("latency", "delivered fraction", "delivered_fraction"),
+          new Row("latency", "p50 ms", "p50_ms"),
+          new Row("latency", "p99 ms", "p99_ms"),
+          new Row("latency", "p99.9 ms", "p999_ms"),
+          new Row("latency-reduced", "events/s", "events_per_second"),
+          new Row("latency-reduced", "delivered fraction", "delivered_fraction"),
+          new Row("latency-reduced", "p50 ms", "p50_ms"),
+          new Row("latency-reduced", "p99 ms", "p99_ms"),
+          new Row("latency-reduced", "p99.9 ms", "p999_ms"),
+          new Row("connections", "held", "held"),
+          new Row("connections", "heap B / connection", "heap_bytes_per_connection"),
+          new Row("connections", "RSS B / connection", "rss_bytes_per_connection"),
+          new Row("slow-consumers", "clients", "clients"),
+          new Row("slow-consumers", "events/s", "events_per_second"),
+          new Row("slow-consumers", "baseline p50 ms", "baseline_p50_ms"),
+          new Row("slow-consumers", "baseline p99 ms", "baseline_p99_ms"),
+          new Row("slow-consumers", "10% stalled: p99 ms", "slow_p99_ms"),
+          new Row("slow-consumers", "p99 ratio", "p99_ratio"),
+          new Row("slow-consumers", "healthy delivered", "slow_delivered_fraction"),
+          new Row("slow-consumers", "live heap MB base/slow", "baseline_live_heap_mb"),
+          new Row("slow-consumers", "", "slow_live_heap_mb"),
+          new Row("slow-consumers", "peak RSS MB base/slow", "baseline_peak_rss_mb"),
+          new Row("slow-consumers", "", "slow_peak_rss_mb"),
+          new Row(
+              "slow-consumers",
+              "stalled clients closed",
+              "stalled_clients_disconnected_by_server"));
+
+  private final Map<String, Map<String, Map<String, Object>>> results;
+  private final List<String> systems;
+
+  ReportTable(Map<String, Map<String, Map<String, Object>>> results, List<String> systems) {
+    this.results = results;
+    this.systems = systems;
+  }
+
+  private Object value(String scenario, String system, String key) {
+    return results.getOrDefault(scenario, Map.of()).getOrDefault(system, Map.of()).get(key);
+  }
+
+  void print(PrintStream out) {
+    StringBuilder header =
+        new StringBuilder(String.format(Locale.ROOT, "%-15s %-24s", "scenario", "metric"));
+    systems.forEach(s -> header.append(String.format(Locale.ROOT, " %12s", s)));
+    out.println(header);
+    out.println("-".repeat(header.length()));
+    for (Row row : ROWS) {
+      StringBuilder line =
+          new StringBuilder(String.format(Locale.ROOT, "%-15s %-24s", row.scenario(), row.label()));
+      for (String system : systems) {
+        Object value = value(row.scenario(), system, row.key());
+        line.append(String.format(Locale.ROOT, " %12s", value == null ? "-" : value));
+      }
+      out.println(line);
+    }
+    out.println();
+    ratios()
+        .forEach((name, value) -> out.println(String.format(Locale.ROOT, "%-44s %s", name, value)));
+  }
+
+  /** The ratios the targets are stated in; null where a system did not run. */
+  Map<String, Object> ratios() {
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    ratios.put(
+        "fan-out realtime / socketio (target >= 3)",
+        ratio("fan-out", "delivered_per_second", "realtime", "socketio"));
+    ratios.put(
+        "fan-out realtime / bare (target >= 0.7)",
+        ratio("fan-out", "delivered_per_second", "realtime", "bare"));
+    ratios.put("latency realtime p99 ms (target <= 5)", value("latency", "realtime", "p99_ms"));
+    ratios.put(
+        "connections realtime held (target >= 20000)", value("connections", "realtime", "held"));
+    ratios.put(
+        "connections realtime heap B/conn (target <= 20000)",
+        value("connections", "realtime", "heap_bytes_per_connection"));
+    ratios.put(
+        "slow realtime p99 ratio (target <= 1.2)",
+        value("slow-consumers", "realtime", "p99_ratio"));
+    return ratios;
+  }
+
+  private Double ratio(String scenario, String key, String system, String baseline) {
+    Object a = value(scenario, system, key);
+    Object b = value(scenario, baseline, key);
+    if (a instanceof Number x && b instanceof Number y && y.doubleValue() > 0) {
+      return LoadHarness.round(x.doubleValue() / y.doubleValue());
+    }
+    return null;
+  }
+}
