@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultConnectionRegistry implements ConnectionRegistry {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultConnectionRegistry.class);
+  private static final int WRITERS_PER_TASK = 64;
 
   /**
    * The registry's validated settings.
@@ -213,13 +215,43 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
     }
     boolean unfiltered = settings.deliveryPolicy().ignoresSubscriptions(message.type());
     int queued = 0;
+    List<DefaultRegisteredConnection> idle = null;
     for (DefaultRegisteredConnection member : members) {
-      if ((unfiltered || member.subscriptions().matches(message.type()))
-          && member.offerBroadcast(message)) {
-        queued++;
+      if (!unfiltered && !member.subscriptions().matches(message.type())) {
+        continue;
+      }
+      DefaultRegisteredConnection.Offered offered = member.offerBroadcast(message);
+      if (offered == DefaultRegisteredConnection.Offered.REFUSED) {
+        continue;
+      }
+      queued++;
+      if (offered == DefaultRegisteredConnection.Offered.QUEUED_IDLE) {
+        if (idle == null) {
+          idle = new ArrayList<>();
+        }
+        idle.add(member);
       }
     }
+    if (idle != null) {
+      startWriters(idle);
+    }
     return queued;
+  }
+
+  /**
+   * Hands idle connections to the delivery executor in chunks: one task per connection would cost
+   * more than the sends it starts, while a few chunks still keep every delivery thread busy.
+   */
+  private void startWriters(List<DefaultRegisteredConnection> idle) {
+    for (int from = 0; from < idle.size(); from += WRITERS_PER_TASK) {
+      List<DefaultRegisteredConnection> chunk =
+          idle.subList(from, Math.min(idle.size(), from + WRITERS_PER_TASK));
+      try {
+        deliveryExecutor.execute(() -> chunk.forEach(DefaultRegisteredConnection::drain));
+      } catch (RejectedExecutionException e) {
+        chunk.forEach(connection -> connection.abort(CloseReason.SERVER_SHUTDOWN));
+      }
+    }
   }
 
   @Override

@@ -75,17 +75,35 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
 
   @Override
   public boolean send(Message message) {
-    return offer(EncodedMessage.encode(message, registry.codec()), false);
+    return send(EncodedMessage.encode(message, registry.codec()));
   }
 
   @Override
   public boolean send(EncodedMessage message) {
-    return offer(message, false);
+    Offered offered = offer(message, false);
+    if (offered == Offered.QUEUED_IDLE) {
+      scheduleDrain();
+    }
+    return offered != Offered.REFUSED;
   }
 
-  /** Queues a broadcast, remembering where this connection's part of its stream began. */
-  boolean offerBroadcast(EncodedMessage message) {
+  /**
+   * Queues a broadcast, remembering where this connection's part of its stream began. Starting the
+   * writer is left to the caller, so that a broadcast hands all idle connections to the delivery
+   * executor in a few tasks rather than one per connection.
+   */
+  Offered offerBroadcast(EncodedMessage message) {
     return offer(message, true);
+  }
+
+  /** What {@link #offerBroadcast} did. */
+  enum Offered {
+    /** Not queued: the connection is closing or closed, or its queue passed the bound. */
+    REFUSED,
+    /** Queued behind a send in flight; the writer will get to it. */
+    QUEUED,
+    /** Queued on an idle connection: the caller must call {@link #drain()} (on any thread). */
+    QUEUED_IDLE
   }
 
   @Override
@@ -96,12 +114,12 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   }
 
   /** Queues a message; closes the connection with 1013 when its queue passes the bound. */
-  private boolean offer(EncodedMessage message, boolean broadcast) {
+  private Offered offer(EncodedMessage message, boolean broadcast) {
     boolean startDrain = false;
     boolean overflowed = false;
     synchronized (lock) {
       if (state != State.OPEN) {
-        return false;
+        return Offered.REFUSED;
       }
       OutboundQueue.Offer result =
           queue.offer(message, registry.settings().deliveryPolicy().classOf(message.type()));
@@ -128,12 +146,9 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
           channel,
           registry.settings().outboundLimits());
       finishClose(CloseReason.SLOW_CONSUMER, true);
-      return false;
+      return Offered.REFUSED;
     }
-    if (startDrain) {
-      scheduleDrain();
-    }
-    return true;
+    return startDrain ? Offered.QUEUED_IDLE : Offered.QUEUED;
   }
 
   @Override
@@ -264,7 +279,7 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   }
 
   /** Writes queued messages until the queue is empty or a send is still in flight. */
-  private void drain() {
+  void drain() {
     while (true) {
       EncodedMessage next;
       CloseReason closeNow = null;
@@ -305,11 +320,22 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
               sendFailed(error);
             } else {
               delivered(inFlight);
-              scheduleDrain();
+              continueAfterSend();
             }
           });
       return;
     }
+  }
+
+  /** After a send completed: the writer goes idle when nothing is queued, else drains on. */
+  private void continueAfterSend() {
+    synchronized (lock) {
+      if (state == State.OPEN && queue.size() == 0) {
+        writing = false;
+        return;
+      }
+    }
+    scheduleDrain();
   }
 
   private void delivered(EncodedMessage message) {
