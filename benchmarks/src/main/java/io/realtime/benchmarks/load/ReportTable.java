@@ -103,7 +103,7 @@ final class ReportTable {
     Object a = value(scenario, system, key);
     Object b = value(scenario, baseline, key);
     if (a instanceof Number x && b instanceof Number y && y.doubleValue() > 0) {
-      return LoadHarness.round(x.doubleValue() / y.doubleValue());
+      return Scenarios.round(x.doubleValue() / y.doubleValue());
     }
     return null;
   }

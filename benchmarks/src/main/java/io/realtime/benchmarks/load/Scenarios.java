@@ -1,0 +1,340 @@
+package io.realtime.benchmarks.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The scenarios, each run against one system at a time; results go to a shared map, scenario to
+ * system to metric.
+ *
+ * <ul>
+ *   <li><b>fan-out</b>: one instance, N clients, events published in batches as fast as all clients
+ *       take them: delivered messages per second and server CPU seconds per million deliveries;
+ *   <li><b>latency</b>: two instances through Redis, clients split between them, events published
+ *       at a fixed rate on the first: p50 / p99 / p99.9 from publish to receive;
+ *   <li><b>connections</b>: idle clients answering heartbeats, held by one instance: how many, and
+ *       heap bytes per connection after a full GC;
+ *   <li><b>slow consumers</b>: the same paced load with and without 10 % of clients that stop
+ *       reading: the healthy clients' p99 against the baseline, the server's peak resident memory
+ *       and its live heap (after a full GC) at the end.
+ * </ul>
+ */
+final class Scenarios {
+
+  private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  private final ScenarioSettings settings;
+  private final ServerProcess.Launch launch;
+  private final String redis;
+  private final String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+  private final Map<String, Map<String, Map<String, Object>>> results = new LinkedHashMap<>();
+
+  Scenarios(ScenarioSettings settings, ServerProcess.Launch launch, String redis) {
+    this.settings = settings;
+    this.launch = launch;
+    this.redis = redis;
+  }
+
+  /** Runs the chosen scenarios against one system. */
+  void run(String system, List<String> scenarios) throws Exception {
+    if (scenarios.contains("fan-out")) {
+      fanOut(system);
+    }
+    if (scenarios.contains("latency")) {
+      latency(system, "latency", settings.latencyRate());
+      latency(system, "latency-reduced", settings.reducedLatencyRate());
+    }
+    if (scenarios.contains("connections")) {
+      connections(system);
+    }
+    if (scenarios.contains("slow-consumers")) {
+      slowConsumers(system);
+    }
+  }
+
+  /** Scenario to system to metric. */
+  Map<String, Map<String, Map<String, Object>>> results() {
+    return results;
+  }
+
+  ScenarioSettings settings() {
+    return settings;
+  }
+
+  private Map<String, Object> result(String scenario, String system) {
+    return results
+        .computeIfAbsent(scenario, s -> new LinkedHashMap<>())
+        .computeIfAbsent(system, s -> new LinkedHashMap<>());
+  }
+
+  private void log(String format, Object... args) {
+    OUT.println("[" + Instant.now() + "] " + String.format(Locale.ROOT, format, args));
+  }
+
+  // ---- fan-out ------------------------------------------------------------------------------
+
+  private void fanOut(String system) throws Exception {
+    Map<String, Object> result = result("fan-out", system);
+    LatencyHistogram latencies = new LatencyHistogram();
+    try (ServerProcess server = ServerProcess.start(launch, system, null, "fanout_" + runId, 30);
+        Clients clients = new Clients(server.protocol, latencies)) {
+      clients.open(settings.fanoutClients(), server.port, 0, 0);
+      int receivers = awaitConnections(server, clients.opened());
+      log("fan-out %s: %d clients", system, receivers);
+      server.publish(settings.fanoutBatch()); // warm-up batch
+      awaitDelivered(clients, (long) settings.fanoutBatch() * receivers, Duration.ofSeconds(30));
+      long delivered0 = clients.delivered();
+      long cpu0 = server.cpuNanos();
+      long start = System.nanoTime();
+      long published = 0;
+      boolean stalled = false;
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(settings.fanoutSeconds())) {
+        server.publish(settings.fanoutBatch());
+        published += settings.fanoutBatch();
+        if (!awaitDelivered(clients, delivered0 + published * receivers, Duration.ofSeconds(20))) {
+          stalled = true;
+          break;
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long deliveries = clients.delivered() - delivered0;
+      double cpuSeconds = (server.cpuNanos() - cpu0) / 1e9;
+      result.put("clients", receivers);
+      result.put("events_published", published);
+      result.put("deliveries", deliveries);
+      result.put("seconds", round(seconds));
+      result.put("delivered_per_second", Math.round(deliveries / seconds));
+      result.put(
+          "cpu_seconds_per_million",
+          deliveries == 0 ? null : round(cpuSeconds / (deliveries / 1e6)));
+      result.put("stalled", stalled);
+      log("fan-out %s: %s", system, result);
+    }
+  }
+
+  private static boolean awaitDelivered(Clients clients, long target, Duration quiet) {
+    long lastProgress = System.nanoTime();
+    long last = clients.delivered();
+    while (clients.delivered() < target) {
+      LockSupport.parkNanos(200_000);
+      long now = clients.delivered();
+      if (now != last) {
+        last = now;
+        lastProgress = System.nanoTime();
+      } else if (System.nanoTime() - lastProgress > quiet.toNanos()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Waits until the server holds the expected connections; returns how many it holds. */
+  private static int awaitConnections(ServerProcess server, int expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int held;
+    while ((held = server.stats(false).connections()) < expected && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(50_000_000);
+    }
+    return held;
+  }
+
+  // ---- cross-instance latency -----------------------------------------------------------------
+
+  private void latency(String system, String scenario, int rate) throws Exception {
+    Map<String, Object> result = result(scenario, system);
+    LatencyHistogram latencies = new LatencyHistogram();
+    String channel = "latency_" + runId + "_" + system;
+    try (ServerProcess first = ServerProcess.start(launch, system, redis, channel, 30);
+        ServerProcess second = ServerProcess.start(launch, system, redis, channel, 30);
+        Clients clients = new Clients(first.protocol, latencies)) {
+      clients.open(settings.latencyClients() / 2, first.port, 0, 0);
+      clients.open(settings.latencyClients() - settings.latencyClients() / 2, second.port, 0, 0);
+      awaitConnections(first, settings.latencyClients() / 2);
+      awaitConnections(second, settings.latencyClients() - settings.latencyClients() / 2);
+      int seconds = settings.latencyWarmupSeconds() + settings.latencySeconds();
+      log(
+          "%s %s: %d clients on two instances, %d events/s for %d s",
+          scenario, system, clients.opened(), rate, seconds);
+      first.pace(rate, seconds);
+      sleep(Duration.ofSeconds(settings.latencyWarmupSeconds()));
+      latencies.reset();
+      long delivered0 = clients.delivered();
+      sleep(Duration.ofSeconds(settings.latencySeconds()).plusMillis(500));
+      long expected = (long) rate * settings.latencySeconds() * clients.opened();
+      result.put("clients", clients.opened());
+      result.put("events_per_second", rate);
+      result.put("samples", latencies.count());
+      result.put(
+          "delivered_fraction", round((double) (clients.delivered() - delivered0) / expected));
+      result.put("p50_ms", millis(latencies.quantile(0.50)));
+      result.put("p99_ms", millis(latencies.quantile(0.99)));
+      result.put("p999_ms", millis(latencies.quantile(0.999)));
+      log("%s %s: %s", scenario, system, result);
+    }
+  }
+
+  // ---- connections ----------------------------------------------------------------------------
+
+  private void connections(String system) throws Exception {
+    Map<String, Object> result = result("connections", system);
+    try (ServerProcess server = ServerProcess.start(launch, system, null, "conn_" + runId, 5)) {
+      long heap0 = server.stats(true).heapUsed();
+      long rss0 = server.rssBytes();
+      int workers = Math.max(1, (settings.connections() + 9_499) / 9_500);
+      List<Process> processes = new ArrayList<>();
+      int opened = 0;
+      int failed = 0;
+      try {
+        for (int i = 0; i < workers; i++) {
+          int count =
+              settings.connections() / workers + (i < settings.connections() % workers ? 1 : 0);
+          processes.add(
+              new ProcessBuilder(
+                      launch.java(),
+                      "-Xmx3g",
+                      "-cp",
+                      launch.jar().toString(),
+                      ConnectionWorker.class.getName(),
+                      server.protocol.name(),
+                      Integer.toString(server.port),
+                      Integer.toString(count))
+                  .redirectError(ProcessBuilder.Redirect.INHERIT)
+                  .start());
+        }
+        for (Process worker : processes) {
+          BufferedReader lines =
+              new BufferedReader(
+                  new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+          String line = lines.readLine();
+          if (line != null && line.startsWith("ready ")) {
+            String[] parts = line.split(" ");
+            opened += Integer.parseInt(parts[1]);
+            failed += Integer.parseInt(parts[2]);
+          }
+        }
+        log(
+            "connections %s: %d opened, %d failed; holding %d s",
+            system, opened, failed, settings.holdSeconds());
+        sleep(Duration.ofSeconds(settings.holdSeconds()));
+        ServerProcess.Stats stats = server.stats(true);
+        long rss = server.rssBytes();
+        int held = stats.connections();
+        result.put("target", settings.connections());
+        result.put("opened", opened);
+        result.put("failed", failed);
+        result.put("held", held);
+        result.put(
+            "heap_bytes_per_connection", held == 0 ? null : (stats.heapUsed() - heap0) / held);
+        result.put("rss_bytes_per_connection", held == 0 ? null : (rss - rss0) / held);
+        log("connections %s: %s", system, result);
+      } finally {
+        for (Process worker : processes) {
+          worker.getOutputStream().close();
+          if (!worker.waitFor(20, TimeUnit.SECONDS)) {
+            worker.destroyForcibly();
+          }
+        }
+      }
+    }
+  }
+
+  // ---- slow consumers ------------------------------------------------------------------------
+
+  private void slowConsumers(String system) throws Exception {
+    Map<String, Object> result = result("slow-consumers", system);
+    Map<String, Object> baseline = paced(system, 0);
+    Map<String, Object> slow = paced(system, 10);
+    result.put("clients", settings.slowClients());
+    result.put("events_per_second", settings.slowRate());
+    result.put("baseline_p50_ms", baseline.get("p50_ms"));
+    result.put("baseline_p99_ms", baseline.get("p99_ms"));
+    result.put("slow_p99_ms", slow.get("p99_ms"));
+    Object base = baseline.get("p99_ms");
+    Object with = slow.get("p99_ms");
+    result.put(
+        "p99_ratio",
+        base instanceof Double b && with instanceof Double w && b > 0 ? round(w / b) : null);
+    result.put("baseline_delivered_fraction", baseline.get("delivered_fraction"));
+    result.put("slow_delivered_fraction", slow.get("delivered_fraction"));
+    result.put("baseline_live_heap_mb", baseline.get("live_heap_mb"));
+    result.put("slow_live_heap_mb", slow.get("live_heap_mb"));
+    result.put("baseline_peak_rss_mb", baseline.get("peak_rss_mb"));
+    result.put("slow_peak_rss_mb", slow.get("peak_rss_mb"));
+    result.put("stalled_clients_disconnected_by_server", slow.get("disconnected"));
+    log("slow consumers %s: %s", system, result);
+  }
+
+  /** One paced run; every {@code stallEvery}-th client stops reading after 5 events. */
+  private Map<String, Object> paced(String system, int stallEvery) throws Exception {
+    Map<String, Object> run = new LinkedHashMap<>();
+    LatencyHistogram latencies = new LatencyHistogram();
+    try (ServerProcess server = ServerProcess.start(launch, system, null, "slow_" + runId, 30);
+        Clients clients = new Clients(server.protocol, latencies)) {
+      clients.open(settings.slowClients(), server.port, 5, stallEvery);
+      awaitConnections(server, clients.opened());
+      int stalled = stallEvery == 0 ? 0 : (clients.opened() + stallEvery - 1) / stallEvery;
+      AtomicLong peakRss = new AtomicLong();
+      Thread sampler =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  try {
+                    peakRss.accumulateAndGet(server.rssBytes(), Math::max);
+                    Thread.sleep(250);
+                  } catch (InterruptedException e) {
+                    return;
+                  } catch (IOException e) {
+                    // the next sample will tell
+                  }
+                }
+              },
+              "memory-sampler");
+      sampler.start();
+      server.pace(settings.slowRate(), settings.latencyWarmupSeconds() + settings.slowSeconds());
+      sleep(Duration.ofSeconds(settings.latencyWarmupSeconds()));
+      latencies.reset();
+      long delivered0 = clients.delivered();
+      sleep(Duration.ofSeconds(settings.slowSeconds()).plusMillis(1_000));
+      sampler.interrupt();
+      sampler.join();
+      long healthy = clients.opened() - stalled;
+      long expected = (long) settings.slowRate() * settings.slowSeconds() * healthy;
+      long delivered = clients.delivered() - delivered0;
+      run.put("p50_ms", millis(latencies.quantile(0.50)));
+      run.put("p99_ms", millis(latencies.quantile(0.99)));
+      run.put("delivered_fraction", expected == 0 ? null : round((double) delivered / expected));
+      ServerProcess.Stats end = server.stats(true);
+      run.put("live_heap_mb", round(end.heapUsed() / 1e6));
+      run.put("peak_rss_mb", round(peakRss.get() / 1e6));
+      run.put("disconnected", clients.opened() - end.connections());
+    }
+    return run;
+  }
+
+  static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+
+  private static Double millis(long micros) {
+    return micros < 0 ? null : round(micros / 1000.0);
+  }
+
+  static void sleep(Duration duration) throws InterruptedException {
+    // The scenario's own clock: the load runs in the servers meanwhile.
+    Thread.sleep(duration.toMillis());
+  }
+}
