@@ -132,21 +132,17 @@ test("a new epoch restarts the offsets instead of dropping everything as duplica
   assert.deepEqual(seen, ["e1:40", "e2:1", "e2:2"]);
 });
 
-test("typed callbacks: one failing listener does not stop the others", () => {
-  const { c, socket } = client({ resyncChannel: null });
+test("typed callbacks: one failing listener does not stop the others, and the failure is reported", () => {
+  const failures = [];
+  const { c, socket } = client({ resyncChannel: null, onListenerError: (type, error) => failures.push([type, error.message]) });
   const statuses = [];
-  const original = console.error;
-  console.error = () => {};
-  try {
-    c.onServiceStatus(() => { throw new Error("boom"); });
-    c.onServiceStatus((status) => statuses.push(status.status));
-    c.connect();
-    socket().open();
-    socket().deliver({ type: "service_status", data: { service: "event_broadcaster", status: "degraded", message: "m" } });
-  } finally {
-    console.error = original;
-  }
+  c.onServiceStatus(() => { throw new Error("boom"); });
+  c.onServiceStatus((status) => statuses.push(status.status));
+  c.connect();
+  socket().open();
+  socket().deliver({ type: "service_status", data: { service: "event_broadcaster", status: "degraded", message: "m" } });
   assert.deepEqual(statuses, ["degraded"]);
+  assert.deepEqual(failures, [["service_status", "boom"]]);
 });
 
 test("after job_end the client does not reconnect", () => {

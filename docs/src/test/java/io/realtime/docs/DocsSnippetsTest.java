@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.realtime.connection.CloseReason;
 import io.realtime.message.MessageCodec;
+import io.realtime.message.MessageTypes;
 import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,21 +180,20 @@ class DocsSnippetsTest {
   @Test
   void theProtocolReferenceCoversEveryMessageTypeAndCloseCode() throws Exception {
     String protocol = Files.readString(MarkdownBlocks.DOCS.resolve("protocol.md"));
-    for (java.lang.reflect.Field field : io.realtime.message.MessageTypes.class.getFields()) {
+    for (Field field : MessageTypes.class.getFields()) {
       if (field.getType() == String.class) {
         assertThat(protocol)
             .as("message type %s", field.getName())
             .contains("`" + field.get(null) + "`");
       }
     }
-    for (java.lang.reflect.Field field : io.realtime.connection.CloseReason.class.getFields()) {
+    for (Field field : CloseReason.class.getFields()) {
       if (field.getType() == int.class) {
         assertThat(protocol)
             .as("close code %s", field.getName())
             .contains("| " + field.get(null) + " |");
-      } else if (field.getType() == io.realtime.connection.CloseReason.class) {
-        io.realtime.connection.CloseReason reason =
-            (io.realtime.connection.CloseReason) field.get(null);
+      } else if (field.getType() == CloseReason.class) {
+        CloseReason reason = (CloseReason) field.get(null);
         assertThat(protocol)
             .as("close reason %s", field.getName())
             .contains("`" + reason.reason() + "`");

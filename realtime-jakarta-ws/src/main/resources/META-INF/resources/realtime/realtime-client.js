@@ -109,6 +109,8 @@ export class RealtimeClient {
    * @param {() => number} [options.random] jitter source in [0, 1), Math.random by default
    * @param {typeof WebSocket} [options.WebSocket] the WebSocket class, globalThis.WebSocket by default
    * @param {{setTimeout: Function, clearTimeout: Function}} [options.timers] for tests
+   * @param {(type: string, error: *) => void} [options.onListenerError] told when a listener
+   *     throws (the others still run); console.error by default
    */
   constructor(url, options = {}) {
     if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
@@ -130,6 +132,8 @@ export class RealtimeClient {
     this.random = options.random ?? Math.random;
     this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
     this.timers = options.timers ?? { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
+    this.onListenerError = options.onListenerError
+      ?? ((type, error) => console.error(`realtime-client: a ${type} listener failed`, error));
     if (typeof this.WebSocketImpl !== "function") {
       throw new TypeError("no WebSocket class: pass options.WebSocket (e.g. the 'ws' package on Node)");
     }
@@ -384,7 +388,7 @@ export class RealtimeClient {
           listener(data, envelope);
         } catch (error) {
           // One failing callback must not stop the others or the stream.
-          console.error(`realtime-client: a ${type} listener failed`, error);
+          this.onListenerError(type, error);
         }
       }
     }

@@ -28,7 +28,9 @@ public final class LoadHarness {
   private static final List<String> ALL_SYSTEMS = List.of("realtime", "socketio", "bare");
   private static final List<String> ALL_SCENARIOS =
       List.of("fan-out", "latency", "connections", "slow-consumers");
-  private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  /** The harness's output: it is a command-line tool, and its table is its result. */
+  static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   private LoadHarness() {}
 

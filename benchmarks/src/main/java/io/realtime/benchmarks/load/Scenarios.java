@@ -3,7 +3,6 @@ package io.realtime.benchmarks.load;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,8 +35,6 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  */
 final class Scenarios {
-
-  private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   private final ScenarioSettings settings;
   private final ServerProcess.Launch launch;
@@ -82,7 +81,7 @@ final class Scenarios {
   }
 
   private void log(String format, Object... args) {
-    OUT.println("[" + Instant.now() + "] " + String.format(Locale.ROOT, format, args));
+    LoadHarness.OUT.println("[" + Instant.now() + "] " + String.format(Locale.ROOT, format, args));
   }
 
   // ---- fan-out ------------------------------------------------------------------------------
@@ -288,29 +287,25 @@ final class Scenarios {
       awaitConnections(server, clients.opened());
       int stalled = stallEvery == 0 ? 0 : (clients.opened() + stallEvery - 1) / stallEvery;
       AtomicLong peakRss = new AtomicLong();
-      Thread sampler =
-          new Thread(
-              () -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                  try {
-                    peakRss.accumulateAndGet(server.rssBytes(), Math::max);
-                    Thread.sleep(250);
-                  } catch (InterruptedException e) {
-                    return;
-                  } catch (IOException e) {
-                    // the next sample will tell
-                  }
-                }
-              },
-              "memory-sampler");
-      sampler.start();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(
+          () -> {
+            try {
+              peakRss.accumulateAndGet(server.rssBytes(), Math::max);
+            } catch (IOException e) {
+              // the next sample will tell
+            }
+          },
+          0,
+          250,
+          TimeUnit.MILLISECONDS);
       server.pace(settings.slowRate(), settings.latencyWarmupSeconds() + settings.slowSeconds());
       sleep(Duration.ofSeconds(settings.latencyWarmupSeconds()));
       latencies.reset();
       long delivered0 = clients.delivered();
       sleep(Duration.ofSeconds(settings.slowSeconds()).plusMillis(1_000));
-      sampler.interrupt();
-      sampler.join();
+      sampler.shutdownNow();
+      sampler.awaitTermination(5, TimeUnit.SECONDS);
       long healthy = clients.opened() - stalled;
       long expected = (long) settings.slowRate() * settings.slowSeconds() * healthy;
       long delivered = clients.delivered() - delivered0;
@@ -333,8 +328,8 @@ final class Scenarios {
     return micros < 0 ? null : round(micros / 1000.0);
   }
 
-  static void sleep(Duration duration) throws InterruptedException {
-    // The scenario's own clock: the load runs in the servers meanwhile.
+  private static void sleep(Duration duration) throws InterruptedException {
+    // The measuring window itself: the load runs in the server processes meanwhile.
     Thread.sleep(duration.toMillis());
   }
 }

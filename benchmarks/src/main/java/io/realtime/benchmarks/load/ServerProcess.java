@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A server under test in its own process (a JVM running {@link BenchServer}, or Node running the
@@ -116,7 +117,8 @@ final class ServerProcess implements AutoCloseable {
         stats(false);
         return;
       } catch (IOException e) {
-        Thread.sleep(100); // polling a starting process: there is nothing to wait on
+        // A starting process offers nothing to wait on but its port: poll, bounded above.
+        LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
       }
     }
     throw new IllegalStateException(system + " server did not answer within 60 s");
