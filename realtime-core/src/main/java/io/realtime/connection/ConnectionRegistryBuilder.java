@@ -19,6 +19,7 @@ public final class ConnectionRegistryBuilder {
   private MessageCodec codec;
   private DeliveryPolicy deliveryPolicy = DeliveryPolicy.defaults();
   private OutboundLimits outboundLimits = OutboundLimits.DEFAULT;
+  private SubscriptionLimits subscriptionLimits = SubscriptionLimits.DEFAULT;
   private Duration flushTimeout = DEFAULT_FLUSH_TIMEOUT;
   private Executor deliveryExecutor;
   private Executor closeExecutor;
@@ -56,6 +57,18 @@ public final class ConnectionRegistryBuilder {
    */
   public ConnectionRegistryBuilder outboundLimits(OutboundLimits outboundLimits) {
     this.outboundLimits = Objects.requireNonNull(outboundLimits, "outboundLimits");
+    return this;
+  }
+
+  /**
+   * Sets what each connection may ask of its {@link Subscriptions}; {@link
+   * SubscriptionLimits#DEFAULT} (64 patterns, 64 per request, 100 characters each) by default.
+   *
+   * @param subscriptionLimits the limits
+   * @return this builder
+   */
+  public ConnectionRegistryBuilder subscriptionLimits(SubscriptionLimits subscriptionLimits) {
+    this.subscriptionLimits = Objects.requireNonNull(subscriptionLimits, "subscriptionLimits");
     return this;
   }
 
@@ -107,6 +120,7 @@ public final class ConnectionRegistryBuilder {
             codec == null ? MessageCodec.json() : codec,
             deliveryPolicy,
             outboundLimits,
+            subscriptionLimits,
             flushTimeout,
             deliveryExecutor,
             closeExecutor));

@@ -3,11 +3,15 @@ package io.realtime.connection;
 import io.realtime.internal.GlobPattern;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The event-type filter of one connection, with the original's semantics:
@@ -22,28 +26,51 @@ import java.util.Objects;
  *   <li>{@link #unsubscribeAll()} returns to receive-all.
  * </ul>
  *
+ * <p>What a client may ask is bounded by {@link SubscriptionLimits}: a request past a limit is
+ * refused whole and changes nothing. Matching one pattern costs at most its length times the
+ * type's, and each filter remembers its verdict per message type (types are few), so a broadcast
+ * costs one map lookup per connection whatever the client subscribed to. A change of patterns works
+ * out the new verdicts for the types already seen at once, on the thread that makes the change (the
+ * client's), so the broadcasting thread matches only a type it meets for the first time.
+ *
  * <p>Thread-safe. {@link #matches(String)} runs on every broadcast and takes no lock: it reads an
  * immutable snapshot that the mutators replace.
  */
 public final class Subscriptions {
 
-  /** The longest accepted pattern. */
+  /** The longest accepted pattern by default ({@link SubscriptionLimits#DEFAULT}). */
   public static final int MAX_PATTERN_LENGTH = 100;
 
-  private static final Snapshot RECEIVE_ALL = new Snapshot(false, Map.of());
+  /** Verdicts remembered per snapshot; message types are few, so this is never reached in use. */
+  private static final int MAX_CACHED_VERDICTS = 64;
 
-  private volatile Snapshot snapshot = RECEIVE_ALL;
+  private final SubscriptionLimits limits;
+  private volatile Snapshot snapshot = Snapshot.receiveAll();
 
-  /** Creates a filter that receives everything. */
-  public Subscriptions() {}
+  /** Creates a filter that receives everything, with the {@link SubscriptionLimits#DEFAULT}s. */
+  public Subscriptions() {
+    this(SubscriptionLimits.DEFAULT);
+  }
+
+  /**
+   * Creates a filter that receives everything.
+   *
+   * @param limits what a client may ask of it
+   */
+  public Subscriptions(SubscriptionLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
 
   /**
    * Adds patterns and makes the filter explicit.
    *
-   * @param patterns the patterns; not empty, each non-blank and at most {@value
-   *     #MAX_PATTERN_LENGTH} characters
+   * @param patterns the patterns; not empty, each non-blank, at most {@link
+   *     SubscriptionLimits#maxPatternLength()} characters, at most {@link
+   *     SubscriptionLimits#maxPatternsPerRequest()} of them, and no more than {@link
+   *     SubscriptionLimits#maxPatterns()} held once added
    * @return the normalised (lower-cased, de-duplicated) patterns, in the order given
-   * @throws IllegalArgumentException naming the bad pattern, or when the list is empty
+   * @throws IllegalArgumentException naming the bad pattern or the limit passed, or when the list
+   *     is empty; nothing changes then
    */
   public synchronized List<String> subscribe(Collection<String> patterns) {
     List<String> normalized = normalize(patterns);
@@ -54,7 +81,16 @@ public final class Subscriptions {
     for (String pattern : normalized) {
       next.computeIfAbsent(pattern, GlobPattern::compile);
     }
-    snapshot = new Snapshot(true, next);
+    if (next.size() > limits.maxPatterns()) {
+      throw new IllegalArgumentException(
+          "Too many patterns: a connection may hold at most "
+              + limits.maxPatterns()
+              + " (max_patterns); it holds "
+              + snapshot.patterns.size()
+              + " and this request adds "
+              + (next.size() - snapshot.patterns.size()));
+    }
+    snapshot = new Snapshot(true, next).primedWith(snapshot);
     return normalized;
   }
 
@@ -63,7 +99,7 @@ public final class Subscriptions {
    *
    * @param patterns the patterns to remove
    * @return the normalised patterns that were present and are now removed
-   * @throws IllegalArgumentException naming a bad pattern
+   * @throws IllegalArgumentException naming a bad pattern or the limit passed
    */
   public synchronized List<String> unsubscribe(Collection<String> patterns) {
     List<String> normalized = normalize(patterns);
@@ -75,14 +111,14 @@ public final class Subscriptions {
       }
     }
     if (!removed.isEmpty()) {
-      snapshot = new Snapshot(snapshot.explicit, next);
+      snapshot = new Snapshot(snapshot.explicit, next).primedWith(snapshot);
     }
     return removed;
   }
 
   /** Removes every pattern and returns to receive-all. */
   public synchronized void unsubscribeAll() {
-    snapshot = RECEIVE_ALL;
+    snapshot = Snapshot.receiveAll();
   }
 
   /**
@@ -93,19 +129,15 @@ public final class Subscriptions {
    */
   public boolean matches(String type) {
     Snapshot current = snapshot;
-    if (!current.explicit) {
-      return true;
+    Boolean cached = current.verdicts.get(type);
+    if (cached != null) {
+      return cached;
     }
-    if (current.patterns.isEmpty()) {
-      return false;
+    boolean verdict = current.evaluate(type);
+    if (current.verdicts.size() < MAX_CACHED_VERDICTS) {
+      current.verdicts.putIfAbsent(type, verdict);
     }
-    String lowerCase = type.toLowerCase(Locale.ROOT);
-    for (GlobPattern pattern : current.patterns.values()) {
-      if (pattern.matches(lowerCase)) {
-        return true;
-      }
-    }
-    return false;
+    return verdict;
   }
 
   /**
@@ -126,34 +158,82 @@ public final class Subscriptions {
     return List.copyOf(snapshot.patterns.keySet());
   }
 
+  /**
+   * Returns the limits this filter enforces.
+   *
+   * @return the limits
+   */
+  public SubscriptionLimits limits() {
+    return limits;
+  }
+
   @Override
   public String toString() {
     Snapshot current = snapshot;
     return current.explicit ? "Subscriptions" + current.patterns.keySet() : "Subscriptions[all]";
   }
 
-  private static List<String> normalize(Collection<String> patterns) {
+  private List<String> normalize(Collection<String> patterns) {
     Objects.requireNonNull(patterns, "patterns");
-    List<String> normalized = new ArrayList<>(patterns.size());
+    if (patterns.size() > limits.maxPatternsPerRequest()) {
+      throw new IllegalArgumentException(
+          "Too many patterns in one request: at most "
+              + limits.maxPatternsPerRequest()
+              + " (max_patterns_per_request), got "
+              + patterns.size());
+    }
+    Set<String> normalized = new LinkedHashSet<>();
     for (String pattern : patterns) {
       if (pattern == null || pattern.isBlank()) {
         throw new IllegalArgumentException(
             "a pattern must not be blank, got " + (pattern == null ? "null" : "'" + pattern + "'"));
       }
-      if (pattern.length() > MAX_PATTERN_LENGTH) {
+      if (pattern.length() > limits.maxPatternLength()) {
         throw new IllegalArgumentException(
             "a pattern must be at most "
-                + MAX_PATTERN_LENGTH
-                + " characters, got "
+                + limits.maxPatternLength()
+                + " characters (max_pattern_length), got "
                 + pattern.length());
       }
-      String lowerCase = pattern.trim().toLowerCase(Locale.ROOT);
-      if (!normalized.contains(lowerCase)) {
-        normalized.add(lowerCase);
-      }
+      normalized.add(pattern.trim().toLowerCase(Locale.ROOT));
     }
-    return normalized;
+    return List.copyOf(normalized);
   }
 
-  private record Snapshot(boolean explicit, Map<String, GlobPattern> patterns) {}
+  /** One immutable state of the filter, with the verdicts found for it so far. */
+  private record Snapshot(
+      boolean explicit, Map<String, GlobPattern> patterns, Map<String, Boolean> verdicts) {
+
+    Snapshot(boolean explicit, Map<String, GlobPattern> patterns) {
+      this(
+          explicit,
+          Collections.unmodifiableMap(new LinkedHashMap<>(patterns)),
+          new ConcurrentHashMap<>());
+    }
+
+    /** Works out the verdicts for the types the previous state had met. */
+    Snapshot primedWith(Snapshot previous) {
+      for (String type : previous.verdicts.keySet()) {
+        verdicts.put(type, evaluate(type));
+      }
+      return this;
+    }
+
+    static Snapshot receiveAll() {
+      return new Snapshot(false, Map.of());
+    }
+
+    boolean evaluate(String type) {
+      if (!explicit) {
+        return true;
+      }
+      String lowerCase = type.toLowerCase(Locale.ROOT);
+      for (GlobPattern pattern : patterns.values()) {
+        if (pattern.matches(lowerCase)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 }

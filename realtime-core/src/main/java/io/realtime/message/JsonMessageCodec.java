@@ -117,9 +117,9 @@ public final class JsonMessageCodec implements MessageCodec {
     if (type == null || !type.isTextual()) {
       throw formatError("Message must have a string 'type'", "type: field required", null);
     }
-    if (type.asText().isEmpty() || type.asText().length() > MessageTypes.MAX_TYPE_LENGTH) {
+    if (type.asText().isBlank() || type.asText().length() > MessageTypes.MAX_TYPE_LENGTH) {
       throw formatError(
-          "Message 'type' must be 1 to " + MessageTypes.MAX_TYPE_LENGTH + " characters",
+          "Message 'type' must be 1 to " + MessageTypes.MAX_TYPE_LENGTH + " characters, not blank",
           "type: length " + type.asText().length(),
           null);
     }

@@ -8,6 +8,7 @@ import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * The protocol settings shared by the connections of one endpoint, and the factory of their {@link
@@ -26,6 +27,8 @@ public final class ClientProtocol {
   private final TaskScheduler scheduler;
   private final EventBroadcaster resyncSource;
   private final MessageCodec codec;
+  private final ResyncLimit resyncLimit;
+  private final Executor resyncExecutor;
 
   private ClientProtocol(Builder builder) {
     this.maxMessageChars = builder.maxMessageChars;
@@ -35,6 +38,8 @@ public final class ClientProtocol {
     this.scheduler = Objects.requireNonNull(builder.scheduler, "scheduler");
     this.resyncSource = builder.resyncSource;
     this.codec = builder.codec;
+    this.resyncLimit = builder.resyncLimit;
+    this.resyncExecutor = builder.resyncExecutor;
   }
 
   /**
@@ -87,6 +92,14 @@ public final class ClientProtocol {
     return codec;
   }
 
+  ResyncLimit resyncLimit() {
+    return resyncLimit;
+  }
+
+  Executor resyncExecutor() {
+    return resyncExecutor;
+  }
+
   /** Builds a {@link ClientProtocol}. Setters validate at once. Not thread-safe. */
   public static final class Builder {
     private int maxMessageChars = DEFAULT_MAX_MESSAGE_CHARS;
@@ -96,8 +109,36 @@ public final class ClientProtocol {
     private TaskScheduler scheduler;
     private EventBroadcaster resyncSource;
     private MessageCodec codec = MessageCodec.json();
+    private ResyncLimit resyncLimit = ResyncLimit.DEFAULT;
+    private Executor resyncExecutor = Runnable::run;
 
     private Builder() {}
+
+    /**
+     * Sets how many resyncs one connection may make per window; {@link ResyncLimit#DEFAULT} (5 per
+     * 10 s) by default.
+     *
+     * @param resyncLimit the limit
+     * @return this builder
+     */
+    public Builder resyncLimit(ResyncLimit resyncLimit) {
+      this.resyncLimit = Objects.requireNonNull(resyncLimit, "resyncLimit");
+      return this;
+    }
+
+    /**
+     * Sets where resync replays run. By default they run on the thread that delivers the client's
+     * frame; a host whose container threads must not wait on the transport gives an executor here
+     * (the WebSocket adapter does). Each connection has at most one replay running and one waiting,
+     * so the executor's queue is bounded by the number of connections.
+     *
+     * @param resyncExecutor the executor
+     * @return this builder
+     */
+    public Builder resyncExecutor(Executor resyncExecutor) {
+      this.resyncExecutor = Objects.requireNonNull(resyncExecutor, "resyncExecutor");
+      return this;
+    }
 
     /**
      * Sets the codec that reads client messages; {@link MessageCodec#json()} by default.

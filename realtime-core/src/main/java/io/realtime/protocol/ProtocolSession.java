@@ -15,8 +15,10 @@ import io.realtime.message.SubscriptionAck;
 import io.realtime.time.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,13 @@ import org.slf4j.LoggerFactory;
  *       connection stays. A binary frame gets an {@code invalid_message_format} error.
  *   <li>The raw text {@code ping} gets {@code {"type":"pong"}}; JSON types are case-insensitive:
  *       {@code ping} gets a pong, {@code pong} nothing, {@code subscribe} / {@code unsubscribe}
- *       change the connection's filter and are acknowledged, {@code resync} replays; anything else
- *       gets {@code unknown_message_type}.
+ *       change the connection's filter and are acknowledged (a request past the connection's {@link
+ *       io.realtime.connection.SubscriptionLimits} gets a {@code validation_error} naming the
+ *       limit), {@code resync} replays; anything else gets {@code unknown_message_type}.
+ *   <li>Resyncs run on the protocol's resync executor, one at a time per connection: a request that
+ *       arrives while one runs waits, and further ones replace the waiting one, so a flood costs at
+ *       most two replays. Each connection may start at most {@link ResyncLimit} resyncs per window;
+ *       past it, a {@code validation_error} says to try again later.
  *   <li>Every client frame resets the idle timer; after the idle timeout the connection is closed
  *       with 1000 {@code Idle timeout}. A heartbeat {@code {"type":"ping","lastSeq":N}} goes out
  *       every ping interval, N being the last offset the connection received.
@@ -60,6 +67,7 @@ public final class ProtocolSession {
   private TaskScheduler.Cancellable idleCheck;
   private TaskScheduler.Cancellable heartbeat;
   private boolean closed;
+  private final ResyncState resyncs = new ResyncState();
 
   ProtocolSession(ClientProtocol protocol, RegisteredConnection connection) {
     this.protocol = protocol;
@@ -208,11 +216,95 @@ public final class ProtocolSession {
           new ErrorReply(ErrorCode.VALIDATION_ERROR, e.getMessage(), Map.of("field", e.field())));
       return;
     }
+    synchronized (resyncs) {
+      if (resyncs.running && resyncs.pending != null) {
+        // One replay is under way and another waits: the waiting one is answered with the newest
+        // position the client gave, so a flood costs at most two replays.
+        resyncs.pending = request;
+        return;
+      }
+      if (!resyncs.tryAcquire(protocol.time().nanoTime(), protocol.resyncLimit())) {
+        connection.send(
+            new ErrorReply(
+                ErrorCode.VALIDATION_ERROR,
+                "Too many resync requests: at most "
+                    + protocol.resyncLimit().maxRequests()
+                    + " per "
+                    + protocol.resyncLimit().window().toSeconds()
+                    + " s (resync_limit); try again later",
+                Map.of(
+                    "limit", protocol.resyncLimit().maxRequests(),
+                    "window_seconds", protocol.resyncLimit().window().toSeconds())));
+        return;
+      }
+      if (resyncs.running) {
+        resyncs.pending = request;
+        return;
+      }
+      resyncs.running = true;
+    }
+    try {
+      protocol.resyncExecutor().execute(() -> runResyncs(request));
+    } catch (RejectedExecutionException e) {
+      synchronized (resyncs) {
+        resyncs.running = false;
+        resyncs.pending = null;
+      }
+      log.debug("Resync of {} refused by its executor", connection.id());
+    }
+  }
+
+  /** Replays, then any request that arrived meanwhile; one at a time per connection. */
+  private void runResyncs(ResyncRequest first) {
+    ResyncRequest request = first;
+    while (request != null) {
+      try {
+        replay(request);
+      } catch (RuntimeException e) {
+        log.warn("Resync of {} failed", connection.id(), e);
+      }
+      synchronized (resyncs) {
+        request = resyncs.pending;
+        resyncs.pending = null;
+        if (request == null) {
+          resyncs.running = false;
+        }
+      }
+    }
+  }
+
+  private void replay(ResyncRequest request) {
+    if (!connection.isOpen()) {
+      return;
+    }
     if (protocol.resyncSource() != null) {
       protocol.resyncSource().resync(connection, request);
     } else {
       connection.send(
           new ResyncAck(request.channel(), request.lastSequence(), 0, null, null, null, null));
+    }
+  }
+
+  /** The connection's resync state: one replay at a time, one waiting, a sliding-window budget. */
+  private static final class ResyncState {
+    private boolean running;
+    private ResyncRequest pending;
+    private long[] accepted = new long[0];
+    private int next;
+
+    /** Takes one request from the budget, or says it is spent. */
+    boolean tryAcquire(long nowNanos, ResyncLimit limit) {
+      if (accepted.length != limit.maxRequests()) {
+        accepted = new long[limit.maxRequests()];
+        Arrays.fill(accepted, Long.MIN_VALUE);
+      }
+      long oldest = accepted[next];
+      if (oldest != Long.MIN_VALUE && nowNanos - oldest < limit.window().toNanos()) {
+        return false;
+      }
+      accepted[next] = nowNanos;
+      next = (next + 1) % accepted.length;
+      return true;
     }
   }
 

@@ -173,23 +173,27 @@ public final class RedisTransport implements Transport {
     try {
       result =
           (List<?>)
-              connections.commands().eval(StreamScripts.SINCE, keys(channel), List.of(newEpoch()));
+              connections
+                  .commands()
+                  .eval(
+                      StreamScripts.SINCE,
+                      keys(channel),
+                      List.of(newEpoch(), Long.toString(Math.max(0, offset))));
     } catch (RuntimeException e) {
       throw failure("read the history of " + channel, e);
     }
     String epoch = text(result.get(0));
     long latest = Long.parseLong(text(result.get(1)));
-    List<TransportMessage> after = new ArrayList<>();
     long oldest = 0;
-    for (Object frame : (List<?>) result.get(2)) {
+    if (result.get(2) != null) {
+      TransportMessage first = StreamFrames.read(channel, text(result.get(2)));
+      oldest = first.isStream() ? first.seq() : 0;
+    }
+    List<TransportMessage> after = new ArrayList<>();
+    for (Object frame : (List<?>) result.get(3)) {
       TransportMessage message = StreamFrames.read(channel, text(frame));
-      if (message.isStream()) {
-        if (oldest == 0) {
-          oldest = message.seq();
-        }
-        if (message.seq() > offset) {
-          after.add(message);
-        }
+      if (message.isStream() && message.seq() > offset) {
+        after.add(message);
       }
     }
     return new StreamHistory(channel, epoch, oldest, Math.max(latest, oldest), after);

@@ -110,6 +110,106 @@ class ProtocolSessionTest {
   }
 
   @Test
+  void aBlankTypeGetsAnErrorAndTheConnectionStays() {
+    assertThat(reply("{\"type\":\"   \"}"))
+        .contains("\"error\":\"invalid_message_format\"")
+        .contains("not blank");
+    assertThat(reply("{\"type\":\"\\t\"}")).contains("\"error\":\"invalid_message_format\"");
+    assertThat(registered.isOpen()).isTrue();
+    assertThat(client.closeReason()).isNull();
+  }
+
+  @Test
+  void subscriptionLimitsAreValidationErrorsNamingTheLimitAndTheConnectionStays() {
+    StringBuilder many = new StringBuilder("{\"type\":\"subscribe\",\"data\":{\"events\":[");
+    for (int i = 0; i < 5_000; i++) {
+      many.append(i == 0 ? "" : ",").append("\"t").append(i).append('"');
+    }
+    many.append("]}}");
+
+    assertThat(reply(many.toString()))
+        .contains("\"error\":\"validation_error\"")
+        .contains("max_patterns_per_request");
+    for (int batch = 0; batch < 2; batch++) {
+      StringBuilder half = new StringBuilder("{\"type\":\"subscribe\",\"data\":{\"events\":[");
+      for (int i = 0; i < 40; i++) {
+        half.append(i == 0 ? "" : ",")
+            .append("\"b")
+            .append(batch)
+            .append('.')
+            .append(i)
+            .append('"');
+      }
+      String answer = reply(half.append("]}}").toString());
+      if (batch == 0) {
+        assertThat(answer).startsWith("{\"action\":\"subscribed\"");
+      } else {
+        assertThat(answer).contains("\"error\":\"validation_error\"").contains("max_patterns");
+      }
+    }
+    assertThat(registered.subscriptions().patterns()).hasSize(40);
+    assertThat(
+            reply("{\"type\":\"subscribe\",\"data\":{\"events\":[\"" + "y".repeat(101) + "\"]}}"))
+        .contains("max_pattern_length");
+    assertThat(registered.isOpen()).isTrue();
+  }
+
+  @Test
+  void aReversedRangeIsAcceptedAndNoEngineInternalsReachTheClient() {
+    assertThat(reply("{\"type\":\"subscribe\",\"data\":{\"events\":[\"[z-a]\"]}}"))
+        .isEqualTo("{\"action\":\"subscribed\",\"events\":[\"[z-a]\"]}");
+  }
+
+  @Test
+  void aResyncFloodIsRateLimitedPerConnection() {
+    String resync = "{\"type\":\"resync\",\"data\":{\"channel\":\"events\",\"last_sequence\":0}}";
+    for (int i = 0; i < 1_000; i++) {
+      session.onText(resync);
+    }
+
+    await().atMost(WAIT).until(() -> client.texts().size() == 1_000);
+    long acks =
+        client.texts().stream().filter(t -> t.startsWith("{\"type\":\"resync_ack\"")).count();
+    assertThat(acks).isEqualTo(ResyncLimit.DEFAULT.maxRequests());
+    assertThat(client.texts().get(999))
+        .contains("\"error\":\"validation_error\"")
+        .contains("Too many resync requests: at most 5 per 10 s (resync_limit)");
+    assertThat(registered.isOpen()).isTrue();
+
+    time.advance(Duration.ofSeconds(10));
+    assertThat(reply(resync)).startsWith("{\"type\":\"resync_ack\"");
+  }
+
+  @Test
+  void resyncsArrivingWhileOneRunsAreCoalescedIntoOne() {
+    java.util.List<Runnable> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProtocolSession queuing =
+        ClientProtocol.builder(time)
+            .timeSource(time)
+            .resyncSource(events)
+            .resyncExecutor(queued::add)
+            .resyncLimit(new ResyncLimit(1_000, Duration.ofSeconds(10)))
+            .build()
+            .open(registered);
+    for (int i = 0; i < 100; i++) {
+      queuing.onText(
+          "{\"type\":\"resync\",\"data\":{\"channel\":\"events\",\"last_sequence\":" + i + "}}");
+    }
+
+    assertThat(queued).as("one replay runs at a time per connection").hasSize(1);
+    queued.get(0).run();
+
+    await().atMost(WAIT).until(() -> client.texts().size() >= 2);
+    assertThat(client.texts())
+        .as("the first request, then only the newest of those that waited")
+        .hasSize(2)
+        .allMatch(t -> t.startsWith("{\"type\":\"resync_ack\""));
+    assertThat(client.texts().get(0)).contains("\"last_sequence\":0,");
+    assertThat(client.texts().get(1)).contains("\"last_sequence\":99,");
+    queuing.close();
+  }
+
+  @Test
   void aSubscribeWithoutEventsIsAValidationErrorWithAnExample() {
     assertThat(reply("{\"type\":\"subscribe\",\"data\":{}}"))
         .startsWith(

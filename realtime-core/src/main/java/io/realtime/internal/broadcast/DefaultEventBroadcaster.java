@@ -253,7 +253,14 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   private ResyncAck replay(RegisteredConnection connection, ResyncRequest request) {
     StreamHistory history;
     try {
-      history = settings.transport().since(settings.transportChannel(), 0);
+      // Read only what the client lacks: from its offset when it names the current history (or
+      // none), from the start when it names another epoch, whose offsets mean nothing here.
+      boolean knownEpoch = request.epoch() == null || request.epoch().equals(follower.epoch());
+      long offset = knownEpoch ? Math.max(0, request.lastSequence()) : 0;
+      history = settings.transport().since(settings.transportChannel(), offset);
+      if (offset > 0 && request.epoch() != null && !request.epoch().equals(history.epoch())) {
+        history = settings.transport().since(settings.transportChannel(), 0);
+      }
     } catch (RuntimeException e) {
       log.warn("Resync of {} failed: {}", connection.id(), e.toString());
       ResyncAck ack =

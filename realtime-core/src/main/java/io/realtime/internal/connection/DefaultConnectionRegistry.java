@@ -7,6 +7,7 @@ import io.realtime.connection.DeliveryPolicy;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.OutboundLimits;
 import io.realtime.connection.RegisteredConnection;
+import io.realtime.connection.SubscriptionLimits;
 import io.realtime.internal.NamedThreadFactory;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
@@ -46,6 +47,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
    * @param codec the codec
    * @param deliveryPolicy the delivery policy
    * @param outboundLimits each connection's queue bound
+   * @param subscriptionLimits what each connection may subscribe to
    * @param flushTimeout how long a graceful close or the shutdown waits
    * @param deliveryExecutor the host's delivery executor, or {@code null} for an owned one
    * @param closeExecutor the host's close executor, or {@code null} for an owned one
@@ -54,6 +56,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
       MessageCodec codec,
       DeliveryPolicy deliveryPolicy,
       OutboundLimits outboundLimits,
+      SubscriptionLimits subscriptionLimits,
       Duration flushTimeout,
       Executor deliveryExecutor,
       Executor closeExecutor) {
@@ -63,6 +66,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
      * @param codec the codec
      * @param deliveryPolicy the delivery policy
      * @param outboundLimits each connection's queue bound
+     * @param subscriptionLimits what each connection may subscribe to
      * @param flushTimeout how long a graceful close or the shutdown waits
      * @param deliveryExecutor the host's delivery executor, or {@code null} for an owned one
      * @param closeExecutor the host's close executor, or {@code null} for an owned one
@@ -71,6 +75,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
       Objects.requireNonNull(codec, "codec");
       Objects.requireNonNull(deliveryPolicy, "deliveryPolicy");
       Objects.requireNonNull(outboundLimits, "outboundLimits");
+      Objects.requireNonNull(subscriptionLimits, "subscriptionLimits");
       Objects.requireNonNull(flushTimeout, "flushTimeout");
     }
   }

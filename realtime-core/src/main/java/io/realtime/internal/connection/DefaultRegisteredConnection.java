@@ -32,7 +32,7 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   private final String channel;
   private final Connection connection;
   private final DefaultConnectionRegistry registry;
-  private final Subscriptions subscriptions = new Subscriptions();
+  private final Subscriptions subscriptions;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   private final Object lock = new Object();
@@ -51,6 +51,7 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
     this.connection = connection;
     this.registry = registry;
     this.queue = new OutboundQueue(registry.settings().outboundLimits());
+    this.subscriptions = new Subscriptions(registry.settings().subscriptionLimits());
   }
 
   @Override

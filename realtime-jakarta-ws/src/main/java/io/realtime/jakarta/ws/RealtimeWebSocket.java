@@ -7,12 +7,15 @@ import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.internal.Durations;
 import io.realtime.internal.OwnedScheduler;
+import io.realtime.jakarta.ws.internal.ConnectionCaps;
 import io.realtime.jakarta.ws.internal.Credentials;
 import io.realtime.jakarta.ws.internal.EndpointContext;
 import io.realtime.jakarta.ws.internal.EndpointKind;
 import io.realtime.jakarta.ws.internal.HandshakeConfigurator;
+import io.realtime.jakarta.ws.internal.OriginPolicy;
 import io.realtime.jakarta.ws.internal.RealtimeEndpoint;
 import io.realtime.protocol.ClientProtocol;
+import io.realtime.protocol.ResyncLimit;
 import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.Transport;
@@ -24,6 +27,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The WebSocket endpoints, {@code /ws/events}, {@code /ws/system} and {@code
@@ -40,16 +47,46 @@ import java.util.Set;
  *
  * <p>Clients authenticate with {@code ?api_key=}, the {@code Sec-WebSocket-Protocol: api-key.<key>}
  * subprotocol (echoed back) or {@code ?token=}; secrets are kept as SHA-256 digests and compared in
- * constant time. Connections are rate-limited per client IP ({@code X-Forwarded-For} is believed
- * only from trusted proxies), and origins can be restricted. A refused client is closed with 1008.
+ * constant time. Browsers may connect only from the server's own origin unless others are allowed
+ * ({@link Builder#allowedOrigins}); clients without an {@code Origin} header are not browsers and
+ * are accepted. A client refused for its origin or credentials is closed with 1008 and should not
+ * retry. Connections are rate-limited per client IP ({@code X-Forwarded-For} is believed only from
+ * trusted proxies, read from the right) and capped in all and per IP; a client refused for load is
+ * closed with 1013 and may retry later.
  */
 public final class RealtimeWebSocket implements AutoCloseable {
 
+  /** The default cap on concurrent connections, all endpoints together. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  /** The default cap on concurrent connections from one client address. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+
+  private static final int RESYNC_THREADS = 2;
+  private static final AtomicInteger RESYNC_THREAD_IDS = new AtomicInteger();
+
   private final List<ServerEndpointConfig> configs;
   private final OwnedScheduler scheduler;
+  private final Executor resyncExecutor;
+  private final ExecutorService ownedResyncExecutor;
 
   private RealtimeWebSocket(Builder builder) {
     this.scheduler = new OwnedScheduler(builder.scheduler, "realtime-websocket");
+    if (builder.resyncExecutor != null) {
+      this.resyncExecutor = builder.resyncExecutor;
+      this.ownedResyncExecutor = null;
+    } else {
+      this.ownedResyncExecutor =
+          Executors.newFixedThreadPool(
+              RESYNC_THREADS,
+              task -> {
+                Thread thread =
+                    new Thread(task, "realtime-resync-" + RESYNC_THREAD_IDS.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+      this.resyncExecutor = ownedResyncExecutor;
+    }
     ClientProtocol.Builder eventsProtocol = protocol(builder);
     if (builder.events != null) {
       eventsProtocol.resyncSource(builder.events);
@@ -67,7 +104,8 @@ public final class RealtimeWebSocket implements AutoCloseable {
                 ? builder.rateLimiter
                 : SlidingWindowRateLimiter.withDefaults(builder.timeSource),
             Set.copyOf(builder.trustedProxies),
-            Set.copyOf(builder.allowedOrigins),
+            new OriginPolicy(builder.allowedOrigins),
+            new ConnectionCaps(builder.maxConnections, builder.maxConnectionsPerAddress),
             builder.maxMessageChars);
     List<ServerEndpointConfig> endpoints = new ArrayList<>(3);
     if (builder.events != null) {
@@ -88,7 +126,9 @@ public final class RealtimeWebSocket implements AutoCloseable {
         .codec(builder.registry.codec())
         .idleTimeout(builder.idleTimeout)
         .pingInterval(builder.pingInterval)
-        .maxMessageChars(builder.maxMessageChars);
+        .maxMessageChars(builder.maxMessageChars)
+        .resyncLimit(builder.resyncLimit)
+        .resyncExecutor(resyncExecutor);
   }
 
   private static ServerEndpointConfig config(
@@ -117,10 +157,15 @@ public final class RealtimeWebSocket implements AutoCloseable {
     return configs;
   }
 
-  /** Stops the heartbeat and idle timers' thread if this object owns it. */
+  /**
+   * Stops the heartbeat and idle timers' thread and the resync threads if this object owns them.
+   */
   @Override
   public void close() {
     scheduler.close();
+    if (ownedResyncExecutor != null) {
+      ownedResyncExecutor.shutdownNow();
+    }
   }
 
   /** Builds {@link RealtimeWebSocket}. Setters validate at once. Not thread-safe. */
@@ -137,6 +182,10 @@ public final class RealtimeWebSocket implements AutoCloseable {
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private final Set<String> trustedProxies = new LinkedHashSet<>();
     private ConnectionRateLimiter rateLimiter;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    private ResyncLimit resyncLimit = ResyncLimit.DEFAULT;
+    private Executor resyncExecutor;
     private Duration idleTimeout = Duration.ofSeconds(300);
     private Duration pingInterval = Duration.ofSeconds(30);
     private int maxMessageChars = ClientProtocol.DEFAULT_MAX_MESSAGE_CHARS;
@@ -238,18 +287,93 @@ public final class RealtimeWebSocket implements AutoCloseable {
     }
 
     /**
-     * Accepts only these {@code Origin}s; all by default.
+     * Accepts browsers from these origins too. By default a browser may connect only from the
+     * server's own origin (its {@code Origin} names the {@code Host} it connects to), which stops
+     * other sites' pages from using a visitor's browser against the server; requests without {@code
+     * Origin} are not from browsers and are always accepted. Behind a proxy that rewrites {@code
+     * Host}, list the public origin here.
      *
-     * @param origins for example {@code https://dashboard.example}
+     * @param origins exact origins such as {@code https://dashboard.example}; {@code *} accepts
+     *     every origin
      * @return this builder
+     * @throws IllegalArgumentException naming a blank origin or one with a path
      */
     public Builder allowedOrigins(Collection<String> origins) {
-      allowedOrigins.addAll(origins);
+      for (String origin : origins) {
+        if (origin == null || origin.isBlank()) {
+          throw new IllegalArgumentException("an allowed origin must not be blank");
+        }
+        if (!origin.equals(OriginPolicy.ANY)
+            && (!origin.contains("://") || origin.indexOf('/', origin.indexOf("://") + 3) >= 0)) {
+          throw new IllegalArgumentException(
+              "an allowed origin is scheme://host[:port] with no path, or *, got '" + origin + "'");
+        }
+        allowedOrigins.add(origin);
+      }
       return this;
     }
 
     /**
-     * Believes {@code X-Forwarded-For} from these proxy addresses; from none by default.
+     * Caps the connections open at once, all endpoints together; 10,000 by default. A connection
+     * past the cap is closed with 1013 {@code Server at connection limit}.
+     *
+     * @param maxConnections at least 1
+     * @return this builder
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be >= 1, got " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * Caps the connections open at once from one client address; 1,000 by default. A connection
+     * past the cap is closed with 1013 {@code Too many connections from this address}. Behind a
+     * proxy, set {@link #trustedProxies} or every client shares the proxy's address.
+     *
+     * @param maxConnectionsPerAddress at least 1
+     * @return this builder
+     */
+    public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+      if (maxConnectionsPerAddress < 1) {
+        throw new IllegalArgumentException(
+            "maxConnectionsPerAddress must be >= 1, got " + maxConnectionsPerAddress);
+      }
+      this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+      return this;
+    }
+
+    /**
+     * Sets how many {@code resync} requests one connection may make per window; {@link
+     * ResyncLimit#DEFAULT} (5 per 10 s) by default.
+     *
+     * @param resyncLimit the limit
+     * @return this builder
+     */
+    public Builder resyncLimit(ResyncLimit resyncLimit) {
+      this.resyncLimit = Objects.requireNonNull(resyncLimit, "resyncLimit");
+      return this;
+    }
+
+    /**
+     * Sets where resync replays run, so container threads never wait on the transport. By default
+     * this object owns two daemon threads named {@code realtime-resync-N}; an executor set here
+     * belongs to the caller.
+     *
+     * @param resyncExecutor the executor
+     * @return this builder
+     */
+    public Builder resyncExecutor(Executor resyncExecutor) {
+      this.resyncExecutor = Objects.requireNonNull(resyncExecutor, "resyncExecutor");
+      return this;
+    }
+
+    /**
+     * Believes {@code X-Forwarded-For} from these proxy addresses; from none by default. The list
+     * is read from the right: the client is the first address that is not a trusted proxy, so
+     * whatever a client writes into the header itself is never believed.
      *
      * @param proxies proxy IP addresses
      * @return this builder

@@ -1,7 +1,6 @@
 package io.realtime.jakarta.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.realtime.admission.SlidingWindowRateLimiter;
@@ -21,6 +20,7 @@ import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -174,7 +174,7 @@ abstract class RealtimeEndpointsSuite {
   }
 
   @Test
-  void connectionsAreRateLimitedPerClient() throws Exception {
+  void connectionsAreRateLimitedPerClientAndRefusedForLoadWith1013() throws Exception {
     start(
         builder ->
             builder.rateLimiter(
@@ -185,15 +185,79 @@ abstract class RealtimeEndpointsSuite {
     TestClient third = client("/ws/events");
 
     CloseReason refused = third.awaitClose();
-    assertThat(refused.getCloseCode().getCode()).isEqualTo(1008);
+    assertThat(refused.getCloseCode().getCode()).isEqualTo(1013);
     assertThat(refused.getReasonPhrase()).isEqualTo("Too many connections");
   }
 
   @Test
-  void aForeignOriginIsRefused() throws Exception {
+  void failedLoginsDoNotUseUpTheRateLimit() throws Exception {
+    start(
+        builder ->
+            builder
+                .apiKeys(List.of("k-123"))
+                .rateLimiter(
+                    new SlidingWindowRateLimiter(
+                        1, 0, Duration.ofMinutes(1), TimeSource.system())));
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(client("/ws/events?api_key=wrong").awaitClose().getCloseCode().getCode())
+          .isEqualTo(1008);
+    }
+    TestClient right = client("/ws/events?api_key=k-123");
+    await().atMost(WAIT).until(() -> registry.count("events") == 1);
+    assertThat(right.session.isOpen()).isTrue();
+  }
+
+  @Test
+  void concurrentConnectionsAreCappedInAllAndPerAddress() throws Exception {
+    start(builder -> builder.maxConnections(3).maxConnectionsPerAddress(2));
+
+    TestClient first = client("/ws/events");
+    client("/ws/system");
+    CloseReason perAddress = client("/ws/events").awaitClose();
+    assertThat(perAddress.getCloseCode().getCode()).isEqualTo(1013);
+    assertThat(perAddress.getReasonPhrase()).isEqualTo("Too many connections from this address");
+
+    first.close();
+    await().atMost(WAIT).until(() -> registry.count("events") == 0);
+    TestClient again = client("/ws/events");
+    await().atMost(WAIT).until(() -> registry.count("events") == 1);
+    assertThat(again.session.isOpen()).as("a closed connection gives its place back").isTrue();
+  }
+
+  @Test
+  void aForeignOriginIsRefusedWith1008BeforeAnythingIsSent() throws Exception {
     start(builder -> builder.allowedOrigins(List.of("https://dashboard.example")));
 
-    assertThatThrownBy(() -> TestClient.connect(url("/ws/events"))).isInstanceOf(Exception.class);
+    TestClient foreign =
+        TestClient.connect(url("/ws/system"), List.of(), Map.of("Origin", "http://evil.example"));
+    closeables.add(foreign);
+    CloseReason refused = foreign.awaitClose();
+    assertThat(refused.getCloseCode().getCode()).isEqualTo(1008);
+    assertThat(refused.getReasonPhrase()).isEqualTo("Origin not allowed");
+    assertThat(foreign.received).isEmpty();
+
+    TestClient listed =
+        TestClient.connect(
+            url("/ws/system"), List.of(), Map.of("Origin", "https://dashboard.example"));
+    closeables.add(listed);
+    listed.awaitMessage(m -> m.contains("\"type\":\"system_status\""));
+    TestClient sameOrigin =
+        TestClient.connect(
+            url("/ws/system"), List.of(), Map.of("Origin", "http://127.0.0.1:" + port));
+    closeables.add(sameOrigin);
+    sameOrigin.awaitMessage(m -> m.contains("\"type\":\"system_status\""));
+    client("/ws/system").awaitMessage(m -> m.contains("\"type\":\"system_status\""));
+  }
+
+  @Test
+  void everyOriginIsAcceptedWithAStar() throws Exception {
+    start(builder -> builder.allowedOrigins(List.of("*")));
+
+    TestClient foreign =
+        TestClient.connect(url("/ws/system"), List.of(), Map.of("Origin", "http://evil.example"));
+    closeables.add(foreign);
+    foreign.awaitMessage(m -> m.contains("\"type\":\"system_status\""));
   }
 
   @Test

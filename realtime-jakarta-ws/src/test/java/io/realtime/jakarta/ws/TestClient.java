@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,23 @@ final class TestClient extends Endpoint implements AutoCloseable {
   volatile Session session;
 
   static TestClient connect(String uri, List<String> subprotocols) throws Exception {
+    return connect(uri, subprotocols, Map.of());
+  }
+
+  static TestClient connect(String uri, List<String> subprotocols, Map<String, String> headers)
+      throws Exception {
     TestClient client = new TestClient();
     ClientEndpointConfig config =
-        ClientEndpointConfig.Builder.create().preferredSubprotocols(subprotocols).build();
+        ClientEndpointConfig.Builder.create()
+            .preferredSubprotocols(subprotocols)
+            .configurator(
+                new ClientEndpointConfig.Configurator() {
+                  @Override
+                  public void beforeRequest(Map<String, List<String>> request) {
+                    headers.forEach((name, value) -> request.put(name, List.of(value)));
+                  }
+                })
+            .build();
     client.session = ClientManager.createClient().connectToServer(client, config, URI.create(uri));
     return client;
   }

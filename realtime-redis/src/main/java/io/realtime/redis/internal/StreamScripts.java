@@ -32,11 +32,23 @@ public final class StreamScripts {
           + "redis.call(ARGV[5], ARGV[2], frame)\n"
           + "return {seq, epoch}\n";
 
-  /** ARGV: epoch candidate. Returns {epoch, latest, frames}. */
+  /**
+   * ARGV: epoch candidate, offset. Returns {epoch, latest, oldest frame or nil, frames after the
+   * offset}: only the part of the history a reader needs crosses the network, whatever it asks.
+   */
   public static final String SINCE =
       ENSURE_EPOCH
           + "local latest = redis.call('GET', KEYS[1]) or '0'\n"
-          + "return {epoch, latest, redis.call('LRANGE', KEYS[2], 0, -1)}\n";
+          + "local first = redis.call('LINDEX', KEYS[2], 0)\n"
+          + "local start = 0\n"
+          + "if first then\n"
+          + "  local oldest = tonumber(string.match(first, '^\\30rt|(%d+)|'))\n"
+          + "  local offset = tonumber(ARGV[2])\n"
+          + "  if oldest and offset and offset >= oldest then\n"
+          + "    start = offset - oldest + 1\n"
+          + "  end\n"
+          + "end\n"
+          + "return {epoch, latest, first or false, redis.call('LRANGE', KEYS[2], start, -1)}\n";
 
   private StreamScripts() {}
 }

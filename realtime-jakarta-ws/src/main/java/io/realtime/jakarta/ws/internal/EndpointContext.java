@@ -22,7 +22,8 @@ import java.util.Set;
  * @param credentials the accepted secrets
  * @param rateLimiter the connection rate limiter
  * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
- * @param allowedOrigins accepted origins; empty accepts all
+ * @param origins the accepted browser origins
+ * @param caps the caps on concurrent connections
  * @param maxMessageChars the protocol's message limit
  */
 public record EndpointContext(
@@ -35,5 +36,6 @@ public record EndpointContext(
     Credentials credentials,
     ConnectionRateLimiter rateLimiter,
     Set<String> trustedProxies,
-    Set<String> allowedOrigins,
+    OriginPolicy origins,
+    ConnectionCaps caps,
     int maxMessageChars) {}

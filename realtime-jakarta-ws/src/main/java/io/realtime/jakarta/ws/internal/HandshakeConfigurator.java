@@ -8,9 +8,11 @@ import java.util.Map;
 
 /**
  * The handshake of every endpoint: echoes an {@code api-key.<key>} subprotocol (browsers fail the
- * connection when the server does not echo the one they offered), checks the origin against the
- * allow-list, keeps {@code X-Forwarded-For} for the connection, and creates one endpoint per
- * connection.
+ * connection when the server does not echo the one they offered), judges the origin by the {@link
+ * OriginPolicy}, keeps {@code X-Forwarded-For} for the connection, and creates one endpoint per
+ * connection. The origin is judged with the {@code Host} header, which {@link #checkOrigin} does
+ * not see, so the verdict travels to the endpoint, which closes a refused connection with 1008
+ * before it registers or receives anything.
  *
  * <p>This class is internal and is hence not for public use.
  */
@@ -18,6 +20,9 @@ public final class HandshakeConfigurator extends ServerEndpointConfig.Configurat
 
   /** The user property holding the handshake's {@code X-Forwarded-For} values. */
   static final String FORWARDED_FOR = "io.realtime.forwardedFor";
+
+  /** The user property that is {@code true} when the handshake's origin is not accepted. */
+  static final String ORIGIN_REFUSED = "io.realtime.originRefused";
 
   /** The subprotocol prefix that carries an API key. */
   static final String API_KEY_PROTOCOL = "api-key.";
@@ -54,23 +59,36 @@ public final class HandshakeConfigurator extends ServerEndpointConfig.Configurat
 
   @Override
   public boolean checkOrigin(String origin) {
-    return context.allowedOrigins().isEmpty()
-        || (origin != null && context.allowedOrigins().contains(origin));
+    // Decided in modifyHandshake, where the Host header is known.
+    return true;
   }
 
   @Override
   public void modifyHandshake(
       ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
     Map<String, List<String>> headers = request.getHeaders();
-    List<String> forwarded = null;
-    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      if (header.getKey().equalsIgnoreCase("X-Forwarded-For")) {
-        forwarded = header.getValue();
-      }
-    }
+    List<String> forwarded = header(headers, "X-Forwarded-For");
+    List<String> origin = header(headers, "Origin");
+    List<String> host = header(headers, "Host");
+    boolean accepted =
+        context
+            .origins()
+            .accepts(
+                origin == null || origin.isEmpty() ? null : origin.get(0),
+                host == null || host.isEmpty() ? null : host.get(0));
+    config.getUserProperties().put(ORIGIN_REFUSED, !accepted);
     config
         .getUserProperties()
         .put(FORWARDED_FOR, forwarded == null ? List.of() : List.copyOf(forwarded));
+  }
+
+  private static List<String> header(Map<String, List<String>> headers, String name) {
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      if (header.getKey().equalsIgnoreCase(name)) {
+        return header.getValue();
+      }
+    }
+    return null;
   }
 
   @Override

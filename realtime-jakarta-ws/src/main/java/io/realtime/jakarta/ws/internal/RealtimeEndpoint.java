@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection of one endpoint: admission (rate limit, API key, token, job id), registration, the
- * protocol, and what the endpoint sends on connect. A refused client is closed with 1008 and a
- * reason that names no secret.
+ * One connection of one endpoint: admission, registration, the protocol, and what the endpoint
+ * sends on connect. Admission checks, in order, the origin, the API key and token, the job id
+ * (refused with 1008 and a reason that names no secret: the client should not retry), then the rate
+ * limit and the caps on concurrent connections (refused with 1013: the client may retry later).
  *
  * <p>This class is internal and is hence not for public use.
  */
@@ -34,6 +35,7 @@ public final class RealtimeEndpoint extends Endpoint {
   private RegisteredConnection registered;
   private ProtocolSession protocol;
   private JobLogTail tail;
+  private String capsHeldFor;
 
   RealtimeEndpoint(EndpointContext context, EndpointKind kind) {
     this.context = context;
@@ -42,14 +44,14 @@ public final class RealtimeEndpoint extends Endpoint {
 
   @Override
   public void onOpen(Session session, EndpointConfig config) {
+    Map<String, Object> handshake = config.getUserProperties();
     @SuppressWarnings("unchecked")
     List<String> forwarded =
-        (List<String>)
-            config.getUserProperties().getOrDefault(HandshakeConfigurator.FORWARDED_FOR, List.of());
+        (List<String>) handshake.getOrDefault(HandshakeConfigurator.FORWARDED_FOR, List.of());
     String client = ClientAddress.resolve(session, forwarded, context.trustedProxies());
-    if (!context.rateLimiter().tryAcquire(client)) {
-      log.info("Refused a connection to {} from {}: rate limit", kind, client);
-      refuse(session, "Too many connections");
+    if (Boolean.TRUE.equals(handshake.get(HandshakeConfigurator.ORIGIN_REFUSED))) {
+      log.info("Refused a connection to {} from {}: origin not allowed", kind, client);
+      refuse(session, "Origin not allowed");
       return;
     }
     String refusal = authenticate(session);
@@ -63,10 +65,25 @@ public final class RealtimeEndpoint extends Endpoint {
       refuse(session, "Invalid job id");
       return;
     }
+    // Load refusals come after authentication, so failed logins use up nobody's budget, and close
+    // with 1013: the client may try again later, unlike after a 1008.
+    if (!context.rateLimiter().tryAcquire(client)) {
+      log.info("Refused a connection to {} from {}: rate limit", kind, client);
+      tryAgainLater(session, "Too many connections");
+      return;
+    }
+    String full = context.caps().tryAcquire(client);
+    if (full != null) {
+      log.info("Refused a connection to {} from {}: {}", kind, client, full);
+      tryAgainLater(session, full);
+      return;
+    }
+    capsHeldFor = client;
     String id = kind.idPrefix() + (jobId == null ? "" : shortId(jobId) + "-") + randomHex();
     try {
       registered = context.registry().register(channel(jobId), new SessionConnection(id, session));
     } catch (IllegalStateException shuttingDown) {
+      releaseCaps();
       close(session, new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down"));
       return;
     }
@@ -133,6 +150,10 @@ public final class RealtimeEndpoint extends Endpoint {
     close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, reason));
   }
 
+  private static void tryAgainLater(Session session, String reason) {
+    close(session, new CloseReason(CloseCodes.TRY_AGAIN_LATER, reason));
+  }
+
   private static void close(Session session, CloseReason reason) {
     try {
       session.close(reason);
@@ -160,7 +181,15 @@ public final class RealtimeEndpoint extends Endpoint {
         "Connection {} failed", registered == null ? "(not registered)" : registered.id(), error);
   }
 
+  private synchronized void releaseCaps() {
+    if (capsHeldFor != null) {
+      context.caps().release(capsHeldFor);
+      capsHeldFor = null;
+    }
+  }
+
   private void cleanup() {
+    releaseCaps();
     if (tail != null) {
       tail.close();
     }

@@ -29,12 +29,39 @@ class ClientAddressTest {
   void theForwardedAddressCountsOnlyBehindATrustedProxy() {
     List<String> forwarded = List.of("203.0.113.7, 10.0.0.2");
 
-    assertThat(ClientAddress.resolve(sessionFrom("10.0.0.1"), forwarded, Set.of("10.0.0.1")))
+    assertThat(
+            ClientAddress.resolve(
+                sessionFrom("10.0.0.1"), forwarded, Set.of("10.0.0.1", "10.0.0.2")))
         .isEqualTo("203.0.113.7");
     assertThat(ClientAddress.resolve(sessionFrom("198.51.100.9"), forwarded, Set.of("10.0.0.1")))
         .as("a client cannot spoof its address")
         .isEqualTo("198.51.100.9");
     assertThat(ClientAddress.resolve(sessionFrom("10.0.0.1"), List.of(), Set.of("10.0.0.1")))
+        .isEqualTo("10.0.0.1");
+  }
+
+  @Test
+  void theClientIsTheFirstUntrustedAddressFromTheRight() {
+    Session proxy = sessionFrom("10.0.0.1");
+    Set<String> trusted = Set.of("10.0.0.1", "10.0.0.2");
+
+    assertThat(ClientAddress.resolve(proxy, List.of("10.1.7.9, 192.0.2.77"), trusted))
+        .as("the proxy appended the real peer on the right; the left entry is the client's word")
+        .isEqualTo("192.0.2.77");
+    assertThat(ClientAddress.resolve(proxy, List.of("192.0.2.77, 203.0.113.7"), trusted))
+        .as("an attacker cannot pass for a victim by naming it on the left")
+        .isEqualTo("203.0.113.7");
+    assertThat(
+            ClientAddress.resolve(proxy, List.of("198.51.100.1", "203.0.113.7, 10.0.0.2"), trusted))
+        .as("several header lines form one list; trusted hops are skipped from the right")
+        .isEqualTo("203.0.113.7");
+    assertThat(ClientAddress.resolve(proxy, List.of("10.0.0.2"), trusted))
+        .as("only proxies: the leftmost of them")
+        .isEqualTo("10.0.0.2");
+    assertThat(ClientAddress.resolve(proxy, List.of("not an address, , 203.0.113.7"), trusted))
+        .isEqualTo("203.0.113.7");
+    assertThat(ClientAddress.resolve(proxy, List.of("203.0.113.7, <script>"), trusted))
+        .as("a malformed hop stops the walk at the proxy that handed it over")
         .isEqualTo("10.0.0.1");
   }
 

@@ -1,0 +1,31 @@
+package io.realtime.protocol;
+
+import io.realtime.internal.Durations;
+import java.time.Duration;
+
+/**
+ * How many {@code resync} requests one connection may make per window. A replay reads the stream's
+ * history from the transport, so without a bound one client could make Redis send its history over
+ * and over; past the limit the client gets a {@code validation_error} and should try again later.
+ *
+ * @param maxRequests the most resyncs per window, at least 1
+ * @param window the sliding window, positive
+ */
+public record ResyncLimit(int maxRequests, Duration window) {
+
+  /** The default: 5 resyncs per 10 seconds. */
+  public static final ResyncLimit DEFAULT = new ResyncLimit(5, Duration.ofSeconds(10));
+
+  /**
+   * Validates the components.
+   *
+   * @param maxRequests the most resyncs per window, at least 1
+   * @param window the sliding window, positive
+   */
+  public ResyncLimit {
+    if (maxRequests < 1) {
+      throw new IllegalArgumentException("maxRequests must be >= 1, got " + maxRequests);
+    }
+    Durations.requirePositive("window", window);
+  }
+}
