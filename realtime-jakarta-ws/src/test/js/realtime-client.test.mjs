@@ -163,3 +163,125 @@ test("bad arguments are refused with the bad value named", () => {
   assert.throws(() => new RealtimeClient("http://x", { WebSocket: FakeSocket }), /ws:\/\/ or wss:\/\/ URL, got http:\/\/x/);
   assert.throws(() => new RealtimeClient("ws://x", { WebSocket: FakeSocket, backoffBaseMs: 0 }), /got 0, 30000/);
 });
+
+// ---- closes: which ones retry, how soon, and what the app is told ----------------------------
+
+/** Opens, then lets the server close with `code`; returns the reconnect delay it scheduled. */
+function refuse(harness, code, reason) {
+  harness.socket().open();
+  harness.socket().serverClose(code, reason);
+  return harness.timers.runNext();
+}
+
+function recordStates(c) {
+  const states = [];
+  c.onStateChange((state, detail) => states.push({ state, ...detail }));
+  return states;
+}
+
+test("a 1013 refusal retries after a minimum that grows with each refusal in a row, jittered under the cap", () => {
+  const low = client({ random: () => 0 });
+  low.c.connect();
+  const floors = [];
+  for (let i = 0; i < 6; i++) floors.push(refuse(low, 1013, "Too many connections"));
+  assert.deepEqual(floors, [1000, 2000, 4000, 8000, 15000, 15000]);
+
+  const high = client({ random: () => 0.999 });
+  high.c.connect();
+  const ceilings = [];
+  for (let i = 0; i < 6; i++) ceilings.push(refuse(high, 1013, "Server at connection limit"));
+  assert.deepEqual(ceilings, [1999, 3998, 7996, 15992, 29985, 29985]);
+});
+
+test("a 1013 refusal says why: state reconnecting with the code, the reason and the delay", () => {
+  const harness = client({ random: () => 0 });
+  const states = recordStates(harness.c);
+  harness.c.connect();
+  harness.socket().open();
+  harness.socket().serverClose(1013, "Too many connections");
+  assert.equal(harness.c.state, "reconnecting");
+  assert.deepEqual(states.at(-1), { state: "reconnecting", code: 1013, reason: "Too many connections", retryInMs: 1000 });
+  assert.deepEqual(harness.c.lastClose, { code: 1013, reason: "Too many connections" });
+  assert.equal(harness.timers.pending.length, 1);
+});
+
+test("with backoffBaseMs equal to backoffCapMs a refusal waits exactly the base", () => {
+  const harness = client({ backoffBaseMs: 500, backoffCapMs: 500, random: () => 0.7 });
+  harness.c.connect();
+  assert.deepEqual([1, 2, 3].map(() => refuse(harness, 1013, "Too many connections")), [500, 500, 500]);
+});
+
+test("the refusal streak ends with a message from the server or another close", () => {
+  const harness = client({ random: () => 0 });
+  harness.c.connect();
+  assert.equal(refuse(harness, 1013, "Too many connections"), 1000);
+  assert.equal(refuse(harness, 1013, "Too many connections"), 2000);
+  harness.socket().open();
+  harness.socket().deliver({ type: "ping" }); // accepted: the server talks to it
+  harness.socket().serverClose(1013, "slow consumer");
+  assert.equal(harness.timers.runNext(), 1000);
+  assert.equal(refuse(harness, 1013, "Too many connections"), 2000);
+  assert.equal(refuse(harness, 1011, "Internal error"), 0, "full jitter from zero, as before");
+  assert.equal(refuse(harness, 1013, "Too many connections"), 1000);
+});
+
+test("1003, 1007 and 1009 (the server could not take what was sent) retry after the same minimum", () => {
+  for (const code of [1003, 1007, 1009]) {
+    const harness = client({ random: () => 0 });
+    const states = recordStates(harness.c);
+    harness.c.connect();
+    assert.deepEqual([refuse(harness, code, "bad data"), refuse(harness, code, "bad data")], [1000, 2000], `code ${code}`);
+    assert.equal(states.at(-1).state, "reconnecting");
+  }
+});
+
+test("refusals for load never use up maxAttempts; attempts that never open do", () => {
+  const refused = client({ maxAttempts: 2, random: () => 0 });
+  refused.c.connect();
+  for (let i = 0; i < 5; i++) refuse(refused, 1013, "Too many connections");
+  assert.equal(refused.c.state, "reconnecting");
+  assert.equal(refused.timers.pending.length, 0, "runNext took the last one");
+
+  const unreachable = client({ maxAttempts: 2 });
+  const states = recordStates(unreachable.c);
+  unreachable.c.connect();
+  unreachable.socket().serverClose(1006);
+  unreachable.timers.runNext();
+  unreachable.socket().serverClose(1006);
+  unreachable.timers.runNext();
+  unreachable.socket().serverClose(1006);
+  assert.equal(unreachable.c.state, "closed");
+  assert.equal(states.at(-1).reason, "gave up after 2 attempts");
+  assert.equal(unreachable.timers.pending.length, 0);
+});
+
+test("a 1008 refusal is final and the app is told the code and the reason", () => {
+  const harness = client();
+  const states = recordStates(harness.c);
+  harness.c.connect();
+  harness.socket().open();
+  harness.socket().serverClose(1008, "Invalid API key");
+  assert.deepEqual(states.at(-1), { state: "closed", code: 1008, reason: "Invalid API key" });
+  assert.deepEqual(harness.c.lastClose, { code: 1008, reason: "Invalid API key" });
+  assert.equal(harness.timers.pending.length, 0);
+});
+
+test("1000, 1001, 1006 and 1011 keep retrying with full jitter from zero, as before", () => {
+  for (const [code, reason] of [[1000, "Idle timeout"], [1001, "Server shutting down"], [1006, ""], [1011, "Internal error"]]) {
+    const harness = client({ random: () => 0.5 });
+    const states = recordStates(harness.c);
+    harness.c.connect();
+    assert.equal(refuse(harness, code, reason), 500, `code ${code}`);
+    assert.deepEqual(states.find((s) => s.code === code), { state: "reconnecting", code, reason, retryInMs: 500 });
+  }
+});
+
+test("connect() after close() starts with a fresh backoff", () => {
+  const harness = client({ random: () => 0 });
+  harness.c.connect();
+  refuse(harness, 1013, "Too many connections");
+  refuse(harness, 1013, "Too many connections");
+  harness.c.close();
+  harness.c.connect();
+  assert.equal(refuse(harness, 1013, "Too many connections"), 1000);
+});

@@ -6,7 +6,9 @@
 //  - authenticates with the `api-key.<key>` subprotocol (browsers cannot set headers) and/or ?token=;
 //  - answers the server's pings, so the server's idle timeout never closes a live page;
 //  - reconnects with exponential backoff and full jitter (1 s base, 30 s cap by default), except
-//    after a 1008 refusal, after `close()`, and after a job log's `job_end`;
+//    after a 1008 refusal, after `close()`, and after a job log's `job_end`; after a 1013 "try
+//    again later" (rate limit, connection caps, slow consumer) it waits at least a minimum that
+//    grows with each refusal in a row, so a refused crowd does not hammer the server;
 //  - follows `seq`/`epoch`: drops duplicates, asks for a resync on a gap, on a heartbeat whose
 //    `lastSeq` is ahead, and after every reconnect, so a page misses nothing the server still has;
 //  - calls typed callbacks per message type.
@@ -84,7 +86,15 @@
 /** @typedef {"connecting"|"open"|"reconnecting"|"closed"} ConnectionState */
 
 const API_KEY_PROTOCOL = "api-key.";
+/** Authentication and policy: final, never retried. */
 const POLICY_VIOLATION = 1008;
+/**
+ * Closes after which the client holds off before it retries: 1013 try again later (rate limit,
+ * connection caps, slow consumer, a lost log stream), and 1003, 1007 and 1009, the server could
+ * not take what this connection sent (a fresh connection can, so they are retried, but never fast
+ * enough to loop on an app that sends the same again).
+ */
+const HOLD_OFF_CODES = new Set([1003, 1007, 1009, 1013]);
 
 /**
  * A connection to one realtime endpoint that survives disconnects.
@@ -105,7 +115,8 @@ export class RealtimeClient {
    *     (default) for /ws/events; null turns resync off (the system and job endpoints)
    * @param {number} [options.backoffBaseMs] first reconnect ceiling, 1000 by default
    * @param {number} [options.backoffCapMs] largest reconnect ceiling, 30000 by default
-   * @param {number} [options.maxAttempts] attempts before giving up, Infinity by default
+   * @param {number} [options.maxAttempts] attempts in a row that fail to open before giving up,
+   *     Infinity by default; refusals after an open (1013) do not count
    * @param {() => number} [options.random] jitter source in [0, 1), Math.random by default
    * @param {typeof WebSocket} [options.WebSocket] the WebSocket class, globalThis.WebSocket by default
    * @param {{setTimeout: Function, clearTimeout: Function}} [options.timers] for tests
@@ -145,7 +156,12 @@ export class RealtimeClient {
     /** The stream's epoch, once known. */
     this.epoch = null;
     this.socket = null;
+    /** The latest close, `{code, reason}`, or null before any. */
+    this.lastClose = null;
+    /** Attempts in a row that did not open. */
     this.attempts = 0;
+    /** Hold-off closes (1013, 1003, 1007, 1009) in a row, with no message in between. */
+    this.holdOffs = 0;
     this.reconnectTimer = null;
     this.stopped = true;
     this.resyncPending = false;
@@ -155,6 +171,8 @@ export class RealtimeClient {
   /** Opens the connection; reconnects by itself until {@link close}. */
   connect() {
     this.stopped = false;
+    this.attempts = 0;
+    this.holdOffs = 0;
     this.open("connecting");
     return this;
   }
@@ -234,7 +252,12 @@ export class RealtimeClient {
   /** @param {(error: {error: string, message: string, details: *}) => void} listener */
   onError(listener) { return this.on("error", listener); }
 
-  /** @param {(state: ConnectionState, detail: {code?: number, reason?: string}) => void} listener */
+  /**
+   * Told every state change. `detail` has the close's `code` and `reason` on a close, and on
+   * "reconnecting" after a close `retryInMs`, the delay before the next attempt; "closed" is final
+   * (1008, `close()`, `job_end`, or the attempts ran out).
+   * @param {(state: ConnectionState, detail: {code?: number, reason?: string, retryInMs?: number}) => void} listener
+   */
   onStateChange(listener) { return this.on("state", listener); }
 
   open(state) {
@@ -244,7 +267,7 @@ export class RealtimeClient {
     try {
       socket = new this.WebSocketImpl(this.url, protocols);
     } catch (error) {
-      this.scheduleReconnect();
+      this.scheduleReconnect({});
       return;
     }
     this.socket = socket;
@@ -258,40 +281,60 @@ export class RealtimeClient {
       }
     };
     socket.onmessage = (message) => {
-      if (socket === this.socket) this.receive(message.data);
+      if (socket !== this.socket) return;
+      this.holdOffs = 0; // the server took this connection: a refusal streak is over
+      this.receive(message.data);
     };
     socket.onclose = (close) => {
       if (socket !== this.socket) return;
       this.socket = null;
       const detail = { code: close.code, reason: close.reason };
+      this.lastClose = detail;
       if (this.stopped || close.code === POLICY_VIOLATION) {
         this.stopped = true;
         this.setState("closed", detail);
         return;
       }
-      this.setState("reconnecting", detail);
-      this.scheduleReconnect();
+      this.holdOffs = HOLD_OFF_CODES.has(close.code) ? this.holdOffs + 1 : 0;
+      this.scheduleReconnect(detail);
     };
     socket.onerror = () => {
       // onclose follows and decides what happens next.
     };
   }
 
-  scheduleReconnect() {
+  /** Schedules the next attempt and says so with state "reconnecting", or gives up. */
+  scheduleReconnect(detail) {
     if (this.stopped) return;
     this.attempts += 1;
     if (this.attempts > this.maxAttempts) {
       this.stopped = true;
-      this.setState("closed", { reason: `gave up after ${this.maxAttempts} attempts` });
+      this.setState("closed", { code: detail.code, reason: `gave up after ${this.maxAttempts} attempts` });
       return;
     }
-    const ceiling = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** Math.min(this.attempts - 1, 20));
-    const delay = Math.floor(this.random() * ceiling);
+    const delay = this.holdOffs > 0 ? this.holdOffDelay(this.holdOffs) : this.backoffDelay(this.attempts);
     this.timers.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = this.timers.setTimeout(() => {
       this.reconnectTimer = null;
       if (!this.stopped) this.open("reconnecting");
     }, delay);
+    this.setState("reconnecting", { ...detail, retryInMs: delay });
+  }
+
+  /** Attempt `n` in a row: full jitter, a random delay below min(cap, base * 2^(n-1)). */
+  backoffDelay(n) {
+    const ceiling = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** Math.min(n - 1, 20));
+    return Math.floor(this.random() * ceiling);
+  }
+
+  /**
+   * After the n-th hold-off close in a row: between max(base, ceiling / 2) and the ceiling
+   * min(cap, base * 2^n), so never sooner than the base and later with every refusal.
+   */
+  holdOffDelay(n) {
+    const ceiling = Math.min(this.backoffCapMs, this.backoffBaseMs * 2 ** Math.min(n, 20));
+    const floor = Math.max(this.backoffBaseMs, ceiling / 2);
+    return Math.floor(floor + this.random() * (ceiling - floor));
   }
 
   receive(text) {

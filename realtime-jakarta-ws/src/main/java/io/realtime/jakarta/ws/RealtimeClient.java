@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -42,7 +44,15 @@ import org.slf4j.LoggerFactory;
  *   <li>It authenticates with an API key (query or {@code api-key.} subprotocol) and/or a token.
  *   <li>It answers the server's pings, so the server's idle timeout never closes a live client.
  *   <li>It reconnects with exponential backoff and full jitter (base 1 s, cap 30 s, a bounded
- *       number of attempts), except after a 1008 refusal.
+ *       number of attempts that fail to open), except after a 1008 refusal (authentication,
+ *       policy), which is final.
+ *   <li>After a 1013 "try again later" (rate limit, connection caps, slow consumer) it waits at
+ *       least a minimum that grows with each refusal in a row (see {@link
+ *       Builder#reconnect(Duration, Duration, int)}), so a refused crowd does not hammer the
+ *       server; such refusals never use up the attempts. 1003, 1007 and 1009 (the server could not
+ *       take what was sent) are retried the same way.
+ *   <li>{@link Builder#onDisconnect(Consumer)} tells the application every close's code and reason,
+ *       and whether and when the client tries again.
  *   <li>It follows {@code seq}: a gap (or a heartbeat's {@code lastSeq} ahead of it) triggers a
  *       resync, and after a reconnect it resyncs from its last {@code seq}; duplicates are dropped.
  *   <li>Callbacks per message type; {@code system.shutdown} and {@code service_status} have their
@@ -54,13 +64,29 @@ public final class RealtimeClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RealtimeClient.class);
   private static final String API_KEY_PROTOCOL = "api-key.";
 
+  /** Authentication and policy: final. */
+  private static final int POLICY_VIOLATION = 1008;
+
+  /**
+   * Closes after which the client holds off before it retries: 1013 try again later, and 1003, 1007
+   * and 1009, the server could not take what this connection sent (a fresh connection can, but an
+   * application that sends the same again must not loop fast).
+   */
+  private static final Set<Integer> HOLD_OFF_CODES = Set.of(1003, 1007, 1009, 1013);
+
   private final Builder settings;
   private final MessageCodec codec = MessageCodec.json();
   private final ScheduledExecutorService ownedScheduler;
   private final TaskScheduler scheduler;
   private volatile Session session;
   private volatile boolean closed;
+
+  /** Attempts in a row that did not open. */
   private int attempts;
+
+  /** Hold-off closes in a row with no message from the server in between. */
+  private int holdOffs;
+
   private long lastSeq;
   private final NavigableSet<Long> ahead = new TreeSet<>();
   private String epoch;
@@ -99,6 +125,10 @@ public final class RealtimeClient implements AutoCloseable {
    * @return this client
    */
   public RealtimeClient connect() {
+    synchronized (this) {
+      attempts = 0;
+      holdOffs = 0;
+    }
     scheduler.schedule(this::attempt, Duration.ZERO);
     return this;
   }
@@ -143,16 +173,17 @@ public final class RealtimeClient implements AutoCloseable {
     if (closed) {
       return;
     }
+    Listener listener = new Listener();
     try {
       ClientEndpointConfig.Builder config = ClientEndpointConfig.Builder.create();
       if (settings.apiKey != null && settings.apiKeyInSubprotocol) {
         config.preferredSubprotocols(List.of(API_KEY_PROTOCOL + settings.apiKey));
       }
-      session = settings.container.connectToServer(new Listener(), config.build(), target());
-      synchronized (this) {
-        attempts = 0;
-      }
+      settings.container.connectToServer(listener, config.build(), target());
     } catch (Exception e) {
+      if (listener.opened) {
+        return; // it opened, so its close decides what comes next
+      }
       log.debug("Connecting to {} failed: {}", settings.uri, e.toString());
       scheduleReconnect();
     }
@@ -175,28 +206,72 @@ public final class RealtimeClient implements AutoCloseable {
         : URI.create(base + (base.contains("?") ? "&" : "?") + query);
   }
 
-  private void scheduleReconnect() {
+  /**
+   * Schedules the next attempt, or gives up when the attempts ran out.
+   *
+   * @return the delay before the next attempt; empty when there is none
+   */
+  private Optional<Duration> scheduleReconnect() {
     int attempt;
+    Duration delay;
     synchronized (this) {
       if (closed) {
-        return;
+        return Optional.empty();
       }
       attempt = ++attempts;
+      double random = settings.random.nextDouble();
+      delay =
+          holdOffs > 0
+              ? holdOffDelay(holdOffs, settings.backoffBase, settings.backoffCap, random)
+              : backoffDelay(attempt, settings.backoffBase, settings.backoffCap, random);
     }
     if (attempt > settings.maxAttempts) {
       log.warn("Giving up on {} after {} attempts", settings.uri, settings.maxAttempts);
-      settings.onGiveUp.run();
-      return;
+      callSafely("onGiveUp", settings.onGiveUp);
+      return Optional.empty();
     }
-    long ceiling =
-        Math.min(
-            settings.backoffCap.toMillis(),
-            settings.backoffBase.toMillis() << Math.min(attempt - 1, 20));
-    long delay = (long) (settings.random.nextDouble() * ceiling);
-    scheduler.schedule(this::attempt, Duration.ofMillis(delay));
+    scheduler.schedule(this::attempt, delay);
+    return Optional.of(delay);
+  }
+
+  /**
+   * The delay before attempt {@code n} in a row: full jitter, a random share of {@code min(cap,
+   * base * 2^(n-1))}.
+   */
+  static Duration backoffDelay(int n, Duration base, Duration cap, double random) {
+    long ceiling = Math.min(cap.toMillis(), doubled(base.toMillis(), n - 1));
+    return Duration.ofMillis((long) (random * ceiling));
+  }
+
+  /**
+   * The delay after the {@code n}-th hold-off close in a row: between {@code max(base, ceiling /
+   * 2)} and the ceiling {@code min(cap, base * 2^n)}, so never sooner than the base and later with
+   * every refusal.
+   */
+  static Duration holdOffDelay(int n, Duration base, Duration cap, double random) {
+    long ceiling = Math.min(cap.toMillis(), doubled(base.toMillis(), n));
+    long floor = Math.max(base.toMillis(), ceiling / 2);
+    return Duration.ofMillis(floor + (long) (random * (ceiling - floor)));
+  }
+
+  /** {@code millis * 2^times}, at most {@code 2^20} times, saturating instead of overflowing. */
+  private static long doubled(long millis, int times) {
+    int shift = Math.min(Math.max(times, 0), 20);
+    return millis > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : millis << shift;
+  }
+
+  private void callSafely(String name, Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      log.warn("The {} callback failed", name, e);
+    }
   }
 
   private void onText(String text) {
+    synchronized (this) {
+      holdOffs = 0; // the server took this connection: a refusal streak is over
+    }
     Message message;
     try {
       message = codec.decode(text);
@@ -322,10 +397,17 @@ public final class RealtimeClient implements AutoCloseable {
   }
 
   private final class Listener extends Endpoint {
+    private volatile boolean opened;
+
     @Override
-    public void onOpen(Session opened, EndpointConfig config) {
-      opened.addMessageHandler(String.class, RealtimeClient.this::onText);
-      settings.onConnected.run();
+    public void onOpen(Session openedSession, EndpointConfig config) {
+      opened = true;
+      session = openedSession;
+      openedSession.addMessageHandler(String.class, RealtimeClient.this::onText);
+      synchronized (RealtimeClient.this) {
+        attempts = 0;
+      }
+      callSafely("onConnected", settings.onConnected);
       synchronized (RealtimeClient.this) {
         resyncPending = false;
         if (lastSeq > 0) {
@@ -336,12 +418,63 @@ public final class RealtimeClient implements AutoCloseable {
 
     @Override
     public void onClose(Session closedSession, CloseReason reason) {
-      settings.onDisconnected.accept(reason.getCloseCode().getCode());
-      if (reason.getCloseCode().getCode() == CloseReason.CloseCodes.VIOLATED_POLICY.getCode()) {
-        log.warn("Refused by {}: {}", settings.uri, reason.getReasonPhrase());
-        return;
+      int code = reason.getCloseCode().getCode();
+      String phrase = reason.getReasonPhrase() == null ? "" : reason.getReasonPhrase();
+      Optional<Duration> retryIn;
+      if (code == POLICY_VIOLATION) {
+        log.warn("Refused by {}: {} {}; not retrying", settings.uri, code, phrase);
+        retryIn = Optional.empty();
+      } else {
+        boolean holdOff = HOLD_OFF_CODES.contains(code);
+        synchronized (RealtimeClient.this) {
+          holdOffs = holdOff ? holdOffs + 1 : 0;
+        }
+        retryIn = scheduleReconnect();
+        if (holdOff && retryIn.isPresent()) {
+          log.info(
+              "{} closed with {} {}: trying again in {} ms",
+              settings.uri,
+              code,
+              phrase,
+              retryIn.get().toMillis());
+        }
       }
-      scheduleReconnect();
+      callSafely("onDisconnected", () -> settings.onDisconnected.accept(code));
+      Disconnect disconnect = new Disconnect(code, phrase, retryIn);
+      callSafely("onDisconnect", () -> settings.onDisconnect.accept(disconnect));
+    }
+  }
+
+  /**
+   * How a connection ended and what the client does next.
+   *
+   * @param code the close code, for example 1013
+   * @param reason the close reason phrase, for example {@code Too many connections}; empty when the
+   *     server gave none
+   * @param retryIn the delay before the next attempt; empty when the client stops: after 1008,
+   *     after {@link RealtimeClient#close()}, or when the attempts ran out
+   */
+  public record Disconnect(int code, String reason, Optional<Duration> retryIn) {
+
+    /**
+     * Validates the components.
+     *
+     * @param code the close code
+     * @param reason the close reason phrase, not null
+     * @param retryIn the delay before the next attempt, not null
+     */
+    public Disconnect {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(retryIn, "retryIn");
+    }
+
+    /**
+     * Tells whether the client stops here.
+     *
+     * @return {@code true} when no attempt follows this close
+     */
+    public boolean isFinal() {
+      return retryIn.isEmpty();
     }
   }
 
@@ -365,6 +498,7 @@ public final class RealtimeClient implements AutoCloseable {
     private Consumer<ServiceStatus> onServiceStatus = status -> {};
     private Runnable onConnected = () -> {};
     private Consumer<Integer> onDisconnected = code -> {};
+    private Consumer<Disconnect> onDisconnect = disconnect -> {};
     private Runnable onGiveUp = () -> {};
 
     private Builder(URI uri) {
@@ -420,11 +554,14 @@ public final class RealtimeClient implements AutoCloseable {
 
     /**
      * Sets the reconnect backoff: attempt {@code n} waits a random time up to {@code min(cap, base
-     * * 2^(n-1))} (full jitter); 1 s, 30 s and 15 attempts by default.
+     * * 2^(n-1))} (full jitter); 1 s, 30 s and 15 attempts by default. After the {@code n}-th 1013
+     * (or 1003, 1007, 1009) in a row the wait is at least {@code max(base, c / 2)} and at most
+     * {@code c = min(cap, base * 2^n)}; a message from the server ends the streak.
      *
      * @param base the base, positive
      * @param cap the cap, at least {@code base}
-     * @param maxAttempts attempts before giving up, at least 1
+     * @param maxAttempts attempts in a row that fail to open before giving up, at least 1; a
+     *     connection that opens and is then refused with 1013 does not count
      * @return this builder
      */
     public Builder reconnect(Duration base, Duration cap, int maxAttempts) {
@@ -533,13 +670,27 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
-     * Called after each close, with the close code.
+     * Called after each close, with the close code; {@link #onDisconnect(Consumer)} also tells the
+     * reason and what the client does next.
      *
      * @param handler the callback
      * @return this builder
      */
     public Builder onDisconnected(Consumer<Integer> handler) {
       this.onDisconnected = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Called after each close with its code, its reason and the delay before the next attempt (none
+     * after 1008, after {@link RealtimeClient#close()}, or when the attempts ran out), for example
+     * to show "server busy, retrying in 3 s".
+     *
+     * @param handler the callback
+     * @return this builder
+     */
+    public Builder onDisconnect(Consumer<Disconnect> handler) {
+      this.onDisconnect = Objects.requireNonNull(handler, "handler");
       return this;
     }
 

@@ -93,7 +93,11 @@ class RealtimeClientGapIT {
             .connect();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 4);
-    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    // Nothing more arrives: no duplicate, no second resync.
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> received.size() == 4 && RESYNC_REQUESTS.size() == 1);
 
     assertThat(received).containsExactly(1L, 4L, 2L, 3L);
     assertThat(RESYNC_REQUESTS).hasSize(1);
