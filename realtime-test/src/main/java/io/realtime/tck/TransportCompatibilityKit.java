@@ -238,6 +238,18 @@ public abstract class TransportCompatibilityKit {
     assertThat(history.messages().get(0).seq()).isEqualTo(extra + 1L);
     assertThat(history.isTooOld(extra)).isTrue();
     assertThat(history.isTooOld(extra + 1L)).isFalse();
+    StreamHistory tail = transport.since(channel("bounded"), historySize());
+    assertThat(tail.messages())
+        .as("a read from an offset returns only what follows it")
+        .extracting(TransportMessage::seq)
+        .containsExactly(
+            java.util.stream.LongStream.rangeClosed(
+                    historySize() + 1L, historySize() + (long) extra)
+                .boxed()
+                .toArray(Long[]::new));
+    assertThat(tail.oldest()).isEqualTo(extra + 1L);
+    assertThat(tail.latest()).isEqualTo(historySize() + (long) extra);
+    assertThat(transport.since(channel("bounded"), 2).messages()).hasSize(historySize());
   }
 
   @Test

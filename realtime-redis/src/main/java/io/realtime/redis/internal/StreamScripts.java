@@ -48,7 +48,11 @@ public final class StreamScripts {
           + "    start = offset - oldest + 1\n"
           + "  end\n"
           + "end\n"
-          + "return {epoch, latest, first or false, redis.call('LRANGE', KEYS[2], start, -1)}\n";
+          + "local frames = {}\n"
+          + "if start < redis.call('LLEN', KEYS[2]) then\n"
+          + "  frames = redis.call('LRANGE', KEYS[2], start, -1)\n"
+          + "end\n"
+          + "return {epoch, latest, first or false, frames}\n";
 
   private StreamScripts() {}
 }
