@@ -14,6 +14,7 @@ import io.realtime.jakarta.ws.internal.EndpointKind;
 import io.realtime.jakarta.ws.internal.HandshakeConfigurator;
 import io.realtime.jakarta.ws.internal.OriginPolicy;
 import io.realtime.jakarta.ws.internal.RealtimeEndpoint;
+import io.realtime.jakarta.ws.internal.TrustedProxies;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.protocol.ResyncLimit;
 import io.realtime.time.TaskScheduler;
@@ -103,7 +104,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
             builder.rateLimiter != null
                 ? builder.rateLimiter
                 : SlidingWindowRateLimiter.withDefaults(builder.timeSource),
-            Set.copyOf(builder.trustedProxies),
+            TrustedProxies.of(builder.trustedProxies),
             new OriginPolicy(builder.allowedOrigins),
             new ConnectionCaps(builder.maxConnections, builder.maxConnectionsPerAddress),
             builder.maxMessageChars);
@@ -373,12 +374,16 @@ public final class RealtimeWebSocket implements AutoCloseable {
     /**
      * Believes {@code X-Forwarded-For} from these proxy addresses; from none by default. The list
      * is read from the right: the client is the first address that is not a trusted proxy, so
-     * whatever a client writes into the header itself is never believed.
+     * whatever a client writes into the header itself is never believed. Entries are IP addresses
+     * or CIDR blocks ({@code 10.0.0.1}, {@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8}),
+     * compared as addresses, so any spelling of an IPv6 address matches.
      *
-     * @param proxies proxy IP addresses
+     * @param proxies proxy IP addresses or CIDR blocks
      * @return this builder
+     * @throws IllegalArgumentException naming an entry that is neither (host names are refused)
      */
     public Builder trustedProxies(Collection<String> proxies) {
+      TrustedProxies.of(proxies);
       trustedProxies.addAll(proxies);
       return this;
     }

@@ -6,7 +6,6 @@ import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.transport.Transport;
-import java.util.Set;
 
 /**
  * What every connection of the endpoints shares.
@@ -35,7 +34,7 @@ public record EndpointContext(
     ClientProtocol plainProtocol,
     Credentials credentials,
     ConnectionRateLimiter rateLimiter,
-    Set<String> trustedProxies,
+    TrustedProxies trustedProxies,
     OriginPolicy origins,
     ConnectionCaps caps,
     int maxMessageChars) {}
