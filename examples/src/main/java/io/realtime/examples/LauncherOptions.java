@@ -127,7 +127,7 @@ public record LauncherOptions(
           "                         between attempts to reach Redis again (default 30s)",
           "  --allowed-origin ORIGIN  accept browsers from ORIGIN (scheme://host[:port]) besides",
           "                         the server's own; repeatable; * accepts every origin",
-          "  --trusted-proxy ADDR   believe X-Forwarded-For from this proxy IP; repeatable",
+          "  --trusted-proxy ADDR   believe X-Forwarded-For from this proxy IP or CIDR block; repeatable",
           "  --max-connections N    connections open at once, all endpoints (default 10000)",
           "  --max-connections-per-address N",
           "                         connections open at once per client IP (default 1000)",
@@ -202,7 +202,7 @@ public record LauncherOptions(
         case "--token" -> token = secret(flag, value(args, ++i, flag));
         case "--token-file" -> tokenFile = value(args, ++i, flag);
         case "--allowed-origin" -> origins.add(origin(flag, value(args, ++i, flag)));
-        case "--trusted-proxy" -> proxies.addAll(ipAddress(flag, value(args, ++i, flag)));
+        case "--trusted-proxy" -> proxies.add(proxyAddress(flag, value(args, ++i, flag)));
         case "--max-connections" -> maxConnections = atLeastOne(flag, value(args, ++i, flag));
         case "--max-connections-per-address" ->
             maxConnectionsPerAddress = atLeastOne(flag, value(args, ++i, flag));
@@ -374,22 +374,33 @@ public record LauncherOptions(
    * change). Returns it as written and in Java's canonical form, which the endpoints compare the
    * socket's peer with.
    */
-  private static List<String> ipAddress(String flag, String text) {
+  private static String proxyAddress(String flag, String text) {
+    int slash = text.indexOf('/');
+    String address = slash < 0 ? text : text.substring(0, slash);
+    String prefix = slash < 0 ? null : text.substring(slash + 1);
     String literal =
-        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        address.startsWith("[") && address.endsWith("]")
+            ? address.substring(1, address.length() - 1)
+            : address;
     boolean ipv4 = IPV4.matcher(literal).matches();
     boolean ipv6 = literal.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(literal).matches();
-    if (ipv4 || ipv6) {
+    boolean prefixOk =
+        prefix == null
+            || (prefix.matches("[0-9]{1,3}") && Integer.parseInt(prefix) <= (ipv4 ? 32 : 128));
+    if ((ipv4 || ipv6) && prefixOk) {
       try {
-        // A literal is parsed, never looked up.
-        String canonical = InetAddress.getByName(literal).getHostAddress();
-        return canonical.equals(literal) ? List.of(literal) : List.of(literal, canonical);
+        InetAddress.getByName(literal); // a literal is parsed, never looked up
+        // The library compares proxies as addresses, so any spelling of an IPv6 address matches.
+        return prefix == null ? literal : literal + "/" + prefix;
       } catch (UnknownHostException e) {
         // reported below
       }
     }
     throw new IllegalArgumentException(
-        flag + " must be an IP address such as 10.0.0.2 or ::1, got '" + text + "'");
+        flag
+            + " must be an IP address or CIDR block such as 10.0.0.2, 10.0.0.0/8 or ::1, got '"
+            + text
+            + "'");
   }
 
   private static int atLeastOne(String flag, String text) {

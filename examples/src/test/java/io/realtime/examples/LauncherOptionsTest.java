@@ -97,15 +97,18 @@ class LauncherOptionsTest {
             "--trusted-proxy",
             "10.0.0.2",
             "--trusted-proxy",
-            "::1");
+            "::1",
+            "--trusted-proxy",
+            "10.0.0.0/8");
 
     assertThat(options.allowedOrigins()).containsExactly("https://dashboard.example:8443", "*");
-    assertThat(options.trustedProxies()).containsExactly("10.0.0.2", "::1", "0:0:0:0:0:0:0:1");
+    assertThat(options.trustedProxies()).containsExactly("10.0.0.2", "::1", "10.0.0.0/8");
     for (String origin : List.of("https://x.example/", "x.example", "http://", "")) {
       assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--allowed-origin", origin))
           .hasMessageContaining("--allowed-origin");
     }
-    for (String proxy : List.of("proxy.example", "10.0.0", "10.0.0.256", "")) {
+    for (String proxy :
+        List.of("proxy.example", "10.0.0", "10.0.0.256", "", "10.0.0.0/33", "10.0.0.0/")) {
       assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--trusted-proxy", proxy))
           .hasMessageContaining("--trusted-proxy must be an IP address");
     }
