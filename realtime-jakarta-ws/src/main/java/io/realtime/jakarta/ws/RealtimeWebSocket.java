@@ -52,7 +52,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are accepted. A client refused for its origin or credentials is closed with 1008 and should not
  * retry. Connections are rate-limited per client IP ({@code X-Forwarded-For} is believed only from
  * trusted proxies, read from the right) and capped in all and per IP; a client refused for load is
- * closed with 1013 and may retry later.
+ * closed with 1013 and may retry later. A message over {@link #messageLimits()} is refused by the
+ * container with 1009 before more than the limit is buffered (on Tyrus, with {@link
+ * io.realtime.jakarta.ws.tyrus.TyrusFrameGuard}).
  */
 public final class RealtimeWebSocket implements AutoCloseable {
 
@@ -432,7 +434,9 @@ public final class RealtimeWebSocket implements AutoCloseable {
     }
 
     /**
-     * Sets the largest message accepted, in characters; 65,536 by default.
+     * Sets the largest message accepted, in characters; 65,536 by default. A longer message gets a
+     * {@code validation_error} and the connection stays; the container closes a connection with
+     * 1009 only past {@link RealtimeWebSocket#messageLimits()}, an eighth more.
      *
      * @param maxMessageChars from 1,024 to 1 MiB
      * @return this builder
