@@ -53,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are accepted. A client refused for its origin or credentials is closed with 1008 and should not
  * retry. Connections are rate-limited per client IP ({@code X-Forwarded-For} is believed only from
  * trusted proxies, read from the right) and capped in all and per IP; a client refused for load is
- * closed with 1013 and may retry later.
+ * closed with 1013 and may retry later. A message over {@link #messageLimits()} is refused by the
+ * container with 1009 before more than the limit is buffered (on Tyrus, with {@link
+ * io.realtime.jakarta.ws.tyrus.TyrusFrameGuard}).
  */
 public final class RealtimeWebSocket implements AutoCloseable {
 
@@ -67,11 +69,13 @@ public final class RealtimeWebSocket implements AutoCloseable {
   private static final AtomicInteger RESYNC_THREAD_IDS = new AtomicInteger();
 
   private final List<ServerEndpointConfig> configs;
+  private final MessageLimits messageLimits;
   private final OwnedScheduler scheduler;
   private final Executor resyncExecutor;
   private final ExecutorService ownedResyncExecutor;
 
   private RealtimeWebSocket(Builder builder) {
+    this.messageLimits = MessageLimits.forMaxMessageChars(builder.maxMessageChars);
     this.scheduler = new OwnedScheduler(builder.scheduler, "realtime-websocket");
     if (builder.resyncExecutor != null) {
       this.resyncExecutor = builder.resyncExecutor;
@@ -107,7 +111,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
             TrustedProxies.of(builder.trustedProxies),
             new OriginPolicy(builder.allowedOrigins),
             new ConnectionCaps(builder.maxConnections, builder.maxConnectionsPerAddress),
-            builder.maxMessageChars);
+            messageLimits);
     List<ServerEndpointConfig> endpoints = new ArrayList<>(3);
     if (builder.events != null) {
       endpoints.add(config(context, EndpointKind.EVENTS, builder.eventsPath));
@@ -156,6 +160,19 @@ public final class RealtimeWebSocket implements AutoCloseable {
    */
   public List<ServerEndpointConfig> endpointConfigs() {
     return configs;
+  }
+
+  /**
+   * Returns the message limits every session of these endpoints gets: the protocol's {@link
+   * Builder#maxMessageChars} plus slack. Hosts configure their container with them, so that a
+   * message over the limit is refused early with 1009 rather than buffered: on Tyrus (Grizzly),
+   * with {@link io.realtime.jakarta.ws.tyrus.TyrusFrameGuard#install}; see {@code
+   * docs/operations.md}, <i>Message size per container</i>.
+   *
+   * @return the limits
+   */
+  public MessageLimits messageLimits() {
+    return messageLimits;
   }
 
   /**
@@ -422,7 +439,9 @@ public final class RealtimeWebSocket implements AutoCloseable {
     }
 
     /**
-     * Sets the largest message accepted, in characters; 65,536 by default.
+     * Sets the largest message accepted, in characters; 65,536 by default. A longer message gets a
+     * {@code validation_error} and the connection stays; the container closes a connection with
+     * 1009 only past {@link RealtimeWebSocket#messageLimits()}, an eighth more.
      *
      * @param maxMessageChars from 1,024 to 1 MiB
      * @return this builder

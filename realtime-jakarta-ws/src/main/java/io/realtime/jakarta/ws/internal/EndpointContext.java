@@ -4,6 +4,7 @@ import io.realtime.admission.ConnectionRateLimiter;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
+import io.realtime.jakarta.ws.MessageLimits;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.transport.Transport;
 
@@ -23,7 +24,7 @@ import io.realtime.transport.Transport;
  * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
  * @param origins the accepted browser origins
  * @param caps the caps on concurrent connections
- * @param maxMessageChars the protocol's message limit
+ * @param messageLimits the container's message limits
  */
 public record EndpointContext(
     ConnectionRegistry registry,
@@ -37,4 +38,4 @@ public record EndpointContext(
     TrustedProxies trustedProxies,
     OriginPolicy origins,
     ConnectionCaps caps,
-    int maxMessageChars) {}
+    MessageLimits messageLimits) {}
