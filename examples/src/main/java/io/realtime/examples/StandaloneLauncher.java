@@ -6,7 +6,10 @@ import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.broadcast.SystemBroadcasterBuilder;
 import io.realtime.connection.ConnectionRegistry;
+import io.realtime.jakarta.ws.MessageLimits;
 import io.realtime.jakarta.ws.RealtimeWebSocket;
+import io.realtime.jakarta.ws.tyrus.FrameLimitFilter;
+import io.realtime.jakarta.ws.tyrus.TyrusFrameGuard;
 import io.realtime.jobs.JobLogEmitter;
 import io.realtime.metrics.LatencyTracker;
 import io.realtime.redis.RedisRateLimiter;
@@ -17,7 +20,6 @@ import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.Transport;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,14 +124,17 @@ public final class StandaloneLauncher {
     RealtimeWebSocket websocket = endpoints.build();
     events.start();
     system.start();
-    List<Filter> beforeUpgrade = List.of(); // frame-size guard installed here
+    // Tyrus alone buffers a declared frame until its incoming buffer overflows; the guard refuses
+    // an oversized frame with 1009 as its header arrives.
+    MessageLimits limits = websocket.messageLimits();
+    List<Filter> beforeUpgrade = List.of(new FrameLimitFilter(limits));
     LauncherServer server =
         LauncherServer.start(
             "0.0.0.0",
             options.port(),
             websocket.endpointConfigs(),
             new DashboardHandler(DashboardAssets.load()),
-            Map.of(),
+            TyrusFrameGuard.serverProperties(limits),
             beforeUpgrade);
     PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);
     if (options.simulator()) {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.realtime.examples.LauncherHttp.Frame;
 import io.realtime.examples.LauncherHttp.Held;
 import io.realtime.examples.LauncherHttp.Response;
+import io.realtime.test.RawWebSocketClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -270,6 +271,25 @@ class StandaloneLauncherIT {
         "Origin not allowed");
     assertServed(events(port, Map.of())); // no Origin: not a browser
     assertServed(events(port, Map.of("Origin", "http://127.0.0.1:" + port))); // same origin
+  }
+
+  @Test
+  void anOversizedFrameIsRefusedAtItsHeaderWith1009() throws Exception {
+    int port = launchAndAwait(Map.of());
+
+    try (RawWebSocketClient attacker =
+            RawWebSocketClient.builder("127.0.0.1", port).path("/ws/events").connect();
+        RawWebSocketClient bystander =
+            RawWebSocketClient.builder("127.0.0.1", port).path("/ws/events").connect()) {
+      attacker.sendFrameHeader(RawWebSocketClient.OPCODE_TEXT, true, 4L << 20); // declares 4 MiB
+      attacker.sendPayload(new byte[64 * 1024]); // sends 64 KiB of it, then stalls
+
+      assertThat(attacker.awaitClose(Duration.ofSeconds(1)).code()).isEqualTo(1009);
+      bystander.sendText("{\"type\":\"ping\"}");
+      assertThat(bystander.awaitText(text -> text.contains("pong"), Duration.ofSeconds(5)))
+          .as("the other client is served")
+          .contains("pong");
+    }
   }
 
   @Test
