@@ -1,12 +1,10 @@
 package io.realtime.examples;
 
+import io.realtime.jakarta.ws.RealtimeWebSocket;
+import io.realtime.jakarta.ws.tyrus.RealtimeTyrusContainer;
 import jakarta.websocket.DeploymentException;
-import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.http.server.AddOn;
@@ -17,10 +15,6 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
-import org.glassfish.tyrus.core.TyrusWebSocketEngine;
-import org.glassfish.tyrus.core.Utils;
-import org.glassfish.tyrus.server.TyrusServerContainer;
-import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * The launcher's HTTP server: one Grizzly listener whose filter chain upgrades the WebSocket paths
@@ -40,9 +34,10 @@ final class LauncherServer implements AutoCloseable {
 
   private final HttpServer http;
   private final NetworkListener listener;
-  private final Container container;
+  private final RealtimeTyrusContainer container;
 
-  private LauncherServer(HttpServer http, NetworkListener listener, Container container) {
+  private LauncherServer(
+      HttpServer http, NetworkListener listener, RealtimeTyrusContainer container) {
     this.http = http;
     this.listener = listener;
     this.container = container;
@@ -53,10 +48,8 @@ final class LauncherServer implements AutoCloseable {
    *
    * @param host the address to bind, e.g. {@code 0.0.0.0}
    * @param port the port; 0 for one the system chooses ({@link #port()} tells which)
-   * @param endpoints the WebSocket endpoints
+   * @param websocket the WebSocket endpoints
    * @param content serves every request that is not a WebSocket upgrade to an endpoint
-   * @param tyrusProperties Tyrus server properties ({@link
-   *     TyrusWebSocketEngine#INCOMING_BUFFER_SIZE} and the session caps are read), possibly empty
    * @param beforeUpgrade Grizzly filters put in front of Tyrus's, in this order
    * @return the started server
    * @throws IOException if the port cannot be bound
@@ -65,15 +58,11 @@ final class LauncherServer implements AutoCloseable {
   static LauncherServer start(
       String host,
       int port,
-      Collection<ServerEndpointConfig> endpoints,
+      RealtimeWebSocket websocket,
       HttpHandler content,
-      Map<String, Object> tyrusProperties,
       List<Filter> beforeUpgrade)
       throws IOException, DeploymentException {
-    Container container = new Container(tyrusProperties);
-    for (ServerEndpointConfig endpoint : endpoints) {
-      container.addEndpoint(endpoint);
-    }
+    RealtimeTyrusContainer container = new RealtimeTyrusContainer(websocket);
     container.start(CONTEXT_PATH, port); // registers the endpoints with the engine
 
     HttpServer http = new HttpServer();
@@ -115,7 +104,7 @@ final class LauncherServer implements AutoCloseable {
   }
 
   /** Puts the launcher's filters, then Tyrus's, right before the HTTP server filter. */
-  private record WebSocketFilters(Container container, List<Filter> beforeUpgrade)
+  private record WebSocketFilters(RealtimeTyrusContainer container, List<Filter> beforeUpgrade)
       implements AddOn {
     @Override
     public void setup(NetworkListener networkListener, FilterChainBuilder builder) {
@@ -124,49 +113,6 @@ final class LauncherServer implements AutoCloseable {
       for (int i = beforeUpgrade.size() - 1; i >= 0; i--) {
         builder.add(httpServer, beforeUpgrade.get(i));
       }
-    }
-  }
-
-  /** Tyrus's engine behind a plain container, as Tyrus's Grizzly container has it. */
-  private static final class Container extends TyrusServerContainer {
-    private final Map<String, Object> properties;
-    private final WebSocketEngine engine;
-
-    Container(Map<String, Object> properties) {
-      super((Set<Class<?>>) null);
-      this.properties = Map.copyOf(properties);
-      this.engine =
-          TyrusWebSocketEngine.builder(this)
-              .incomingBufferSize(
-                  Utils.getProperty(
-                      properties, TyrusWebSocketEngine.INCOMING_BUFFER_SIZE, Integer.class))
-              .maxSessionsPerApp(
-                  Utils.getProperty(
-                      properties, TyrusWebSocketEngine.MAX_SESSIONS_PER_APP, Integer.class))
-              .maxSessionsPerRemoteAddr(
-                  Utils.getProperty(
-                      properties, TyrusWebSocketEngine.MAX_SESSIONS_PER_REMOTE_ADDR, Integer.class))
-              .build();
-    }
-
-    @Override
-    public void register(Class<?> endpointClass) throws DeploymentException {
-      engine.register(endpointClass, CONTEXT_PATH);
-    }
-
-    @Override
-    public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
-      engine.register(serverEndpointConfig, CONTEXT_PATH);
-    }
-
-    @Override
-    public WebSocketEngine getWebSocketEngine() {
-      return engine;
-    }
-
-    @Override
-    public Map<String, Object> getProperties() {
-      return properties;
     }
   }
 }

@@ -9,7 +9,6 @@ import io.realtime.connection.ConnectionRegistry;
 import io.realtime.jakarta.ws.MessageLimits;
 import io.realtime.jakarta.ws.RealtimeWebSocket;
 import io.realtime.jakarta.ws.tyrus.FrameLimitFilter;
-import io.realtime.jakarta.ws.tyrus.TyrusFrameGuard;
 import io.realtime.jobs.JobLogEmitter;
 import io.realtime.metrics.LatencyTracker;
 import io.realtime.redis.RedisRateLimiter;
@@ -132,9 +131,8 @@ public final class StandaloneLauncher {
         LauncherServer.start(
             "0.0.0.0",
             options.port(),
-            websocket.endpointConfigs(),
+            websocket,
             new DashboardHandler(DashboardAssets.load()),
-            TyrusFrameGuard.serverProperties(limits),
             beforeUpgrade);
     PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);
     if (options.simulator()) {

@@ -158,15 +158,7 @@ abstract class FrameLimitsSuite {
       sent = System.nanoTime();
       sendQuietly(() -> client.sendPayload(ascii(readFirst + 1 - 64 * 1024)));
     }
-    Close close = awaitCloseOrReport(client, REFUSAL);
-    log.info(
-        "{}: 4 MiB frame declared, 64 KiB sent: closed {} after {} ms",
-        container(),
-        close,
-        (close.receivedAtNanos() - sent) / 1_000_000);
-
-    assertThat(close.code()).as("close code, reason '%s'", close.reason()).isEqualTo(TOO_BIG);
-    assertAnswersPing(normal);
+    assertRefusedTooBig(client, "4 MiB frame declared, 64 KiB sent", sent, normal);
   }
 
   @Test
@@ -256,14 +248,7 @@ abstract class FrameLimitsSuite {
           client.sendFrame(RawWebSocketClient.OPCODE_CONTINUATION, true, fragment);
         });
 
-    Close close = awaitCloseOrReport(client, REFUSAL);
-    log.info(
-        "{}: 4 fragments of 64 KiB (€): closed {} after {} ms",
-        container(),
-        close,
-        (close.receivedAtNanos() - sent) / 1_000_000);
-    assertThat(close.code()).as("close code, reason '%s'", close.reason()).isEqualTo(TOO_BIG);
-    assertAnswersPing(normal);
+    assertRefusedTooBig(client, "4 fragments of 64 KiB (€)", sent, normal);
   }
 
   @Test
@@ -310,6 +295,21 @@ abstract class FrameLimitsSuite {
     String head = "{\"type\":\"ping\",\"pad\":\"";
     String tail = "\"}";
     return head + String.valueOf(pad).repeat(chars - head.length() - tail.length()) + tail;
+  }
+
+  /** The client is closed with 1009 in time, and the normal client is still answered. */
+  private void assertRefusedTooBig(
+      RawWebSocketClient client, String attack, long sentNanos, TestClient normal)
+      throws Exception {
+    Close close = awaitCloseOrReport(client, REFUSAL);
+    log.info(
+        "{}: {}: closed {} after {} ms",
+        container(),
+        attack,
+        close,
+        (close.receivedAtNanos() - sentNanos) / 1_000_000);
+    assertThat(close.code()).as("close code, reason '%s'", close.reason()).isEqualTo(TOO_BIG);
+    assertAnswersPing(normal);
   }
 
   private Close awaitCloseOrReport(RawWebSocketClient client, Duration timeout)

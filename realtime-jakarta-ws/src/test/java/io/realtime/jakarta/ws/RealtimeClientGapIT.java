@@ -105,9 +105,9 @@ class RealtimeClientGapIT {
     }
   }
 
-  @Test
-  void aLiveGapIsDeliveredThenFilledByTheReplayWithoutDuplicates() throws Exception {
-    server = new Server("127.0.0.1", -1, "/", Map.of(), Set.of(GappyServer.class));
+  /** Serves the endpoint, connects the client, and returns the event ids once 4 have arrived. */
+  private List<Long> connectTo(Class<?> endpoint) throws Exception {
+    server = new Server("127.0.0.1", -1, "/", Map.of(), Set.of(endpoint));
     server.start();
     List<Long> received = new CopyOnWriteArrayList<>();
     client =
@@ -116,8 +116,13 @@ class RealtimeClientGapIT {
             .on("event", envelope -> received.add(envelope.dataAs(SecurityEvent.class).id()))
             .build()
             .connect();
-
     await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 4);
+    return received;
+  }
+
+  @Test
+  void aLiveGapIsDeliveredThenFilledByTheReplayWithoutDuplicates() throws Exception {
+    List<Long> received = connectTo(GappyServer.class);
     // Nothing more arrives: no duplicate, no second resync.
     await()
         .during(Duration.ofMillis(300))
@@ -132,17 +137,7 @@ class RealtimeClientGapIT {
 
   @Test
   void aResyncTheServerRateLimitsIsAskedAgainWhenAllowed() throws Exception {
-    server = new Server("127.0.0.1", -1, "/", Map.of(), Set.of(RateLimitingServer.class));
-    server.start();
-    List<Long> received = new CopyOnWriteArrayList<>();
-    client =
-        RealtimeClient.builder(URI.create("ws://127.0.0.1:" + server.getPort() + "/ws/events"))
-            .container(ClientManager.createClient())
-            .on("event", envelope -> received.add(envelope.dataAs(SecurityEvent.class).id()))
-            .build()
-            .connect();
-
-    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 4);
+    List<Long> received = connectTo(RateLimitingServer.class);
 
     assertThat(received).containsExactly(1L, 4L, 2L, 3L);
     assertThat(RESYNC_REQUESTS).hasSize(2);
