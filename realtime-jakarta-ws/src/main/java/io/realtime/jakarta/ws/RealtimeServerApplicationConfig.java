@@ -28,8 +28,13 @@ public abstract class RealtimeServerApplicationConfig implements ServerApplicati
     return new HashSet<>(realtime().endpointConfigs());
   }
 
+  /**
+   * Keeps the application's annotated endpoints. A container that deploys this configuration
+   * without scanning passes {@code null} (Tyrus's {@code TyrusServerContainer} does, and iterates
+   * over the answer): that is no endpoints, not a {@code null} answer.
+   */
   @Override
   public Set<Class<?>> getAnnotatedEndpointClasses(Set<Class<?>> scanned) {
-    return scanned;
+    return scanned == null ? Set.of() : scanned;
   }
 }

@@ -66,11 +66,13 @@ public final class RealtimeWebSocket implements AutoCloseable {
   private static final AtomicInteger RESYNC_THREAD_IDS = new AtomicInteger();
 
   private final List<ServerEndpointConfig> configs;
+  private final MessageLimits messageLimits;
   private final OwnedScheduler scheduler;
   private final Executor resyncExecutor;
   private final ExecutorService ownedResyncExecutor;
 
   private RealtimeWebSocket(Builder builder) {
+    this.messageLimits = MessageLimits.forMaxMessageChars(builder.maxMessageChars);
     this.scheduler = new OwnedScheduler(builder.scheduler, "realtime-websocket");
     if (builder.resyncExecutor != null) {
       this.resyncExecutor = builder.resyncExecutor;
@@ -106,7 +108,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
             Set.copyOf(builder.trustedProxies),
             new OriginPolicy(builder.allowedOrigins),
             new ConnectionCaps(builder.maxConnections, builder.maxConnectionsPerAddress),
-            builder.maxMessageChars);
+            messageLimits);
     List<ServerEndpointConfig> endpoints = new ArrayList<>(3);
     if (builder.events != null) {
       endpoints.add(config(context, EndpointKind.EVENTS, builder.eventsPath));
@@ -155,6 +157,19 @@ public final class RealtimeWebSocket implements AutoCloseable {
    */
   public List<ServerEndpointConfig> endpointConfigs() {
     return configs;
+  }
+
+  /**
+   * Returns the message limits every session of these endpoints gets: the protocol's {@link
+   * Builder#maxMessageChars} plus slack. Hosts configure their container with them, so that a
+   * message over the limit is refused early with 1009 rather than buffered: on Tyrus (Grizzly),
+   * with {@link io.realtime.jakarta.ws.tyrus.TyrusFrameGuard#install}; see {@code
+   * docs/operations.md}, <i>Message size per container</i>.
+   *
+   * @return the limits
+   */
+  public MessageLimits messageLimits() {
+    return messageLimits;
   }
 
   /**

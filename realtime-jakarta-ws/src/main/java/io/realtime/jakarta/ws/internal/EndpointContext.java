@@ -4,6 +4,7 @@ import io.realtime.admission.ConnectionRateLimiter;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
+import io.realtime.jakarta.ws.MessageLimits;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.transport.Transport;
 import java.util.Set;
@@ -24,7 +25,7 @@ import java.util.Set;
  * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
  * @param origins the accepted browser origins
  * @param caps the caps on concurrent connections
- * @param maxMessageChars the protocol's message limit
+ * @param messageLimits the container's message limits
  */
 public record EndpointContext(
     ConnectionRegistry registry,
@@ -38,4 +39,4 @@ public record EndpointContext(
     Set<String> trustedProxies,
     OriginPolicy origins,
     ConnectionCaps caps,
-    int maxMessageChars) {}
+    MessageLimits messageLimits) {}

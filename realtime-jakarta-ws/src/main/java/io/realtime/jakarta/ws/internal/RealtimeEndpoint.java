@@ -44,6 +44,8 @@ public final class RealtimeEndpoint extends Endpoint {
 
   @Override
   public void onOpen(Session session, EndpointConfig config) {
+    // Before anything else, so that no message, not even to a refused session, is read past them.
+    context.messageLimits().applyTo(session);
     Map<String, Object> handshake = config.getUserProperties();
     @SuppressWarnings("unchecked")
     List<String> forwarded =
@@ -88,7 +90,6 @@ public final class RealtimeEndpoint extends Endpoint {
       return;
     }
     registered.connection().attributes().put("client", client);
-    session.setMaxTextMessageBufferSize(context.maxMessageChars() * 4 + 1024);
     ClientProtocol clientProtocol =
         kind == EndpointKind.EVENTS ? context.eventsProtocol() : context.plainProtocol();
     protocol = clientProtocol.open(registered);
