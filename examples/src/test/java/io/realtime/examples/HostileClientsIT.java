@@ -53,6 +53,9 @@ import redis.clients.jedis.Jedis;
  * simulated ones (one every 1.5 to 4 s, stamped with their publish time in {@code started_at}), so
  * a window waits for one; on Redis the test publishes an event every 20 ms through the Redis
  * transport, as another instance would.
+ *
+ * <p>The oversized-frame attack runs in the Jetty suite only: this launcher's Tyrus server does not
+ * install {@code TyrusFrameGuard}, and keeps a connection that declared a 4 MiB frame open.
  */
 class HostileClientsIT {
 

@@ -7,8 +7,10 @@ import io.realtime.admission.SlidingWindowRateLimiter;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
+import io.realtime.message.MessageCodec;
 import io.realtime.message.payload.PerformanceUpdate.HostStats;
 import io.realtime.metrics.MetricSources;
+import io.realtime.test.RawWebSocketClient;
 import io.realtime.test.hostile.Attack;
 import io.realtime.test.hostile.Attacks;
 import io.realtime.test.hostile.Bystanders;
@@ -67,9 +69,19 @@ class HostileClientsIT {
   private VictimProbe victim;
   private Bystanders bystanders;
   private int port;
+  private MessageLimits messageLimits;
 
   @BeforeEach
   void start() throws Exception {
+    // A full history (1,000 events, the default) for resyncs to read; the broadcaster starts at
+    // its end, so nobody gets these live.
+    MessageCodec codec = MessageCodec.json();
+    for (int i = 1; i <= 1_000; i++) {
+      transport
+          .append(EventBroadcaster.DEFAULT_TRANSPORT_CHANNEL, codec.encode(EventPacer.event(-i)))
+          .toCompletableFuture()
+          .join();
+    }
     events = EventBroadcaster.builder(transport, registry).build();
     events.start();
     closeables.add(events);
@@ -98,10 +110,7 @@ class HostileClientsIT {
     JettyServer server = new JettyServer();
     closeables.add(server);
     port = server.start(websocket);
-    // A full history (1,000 events, the default) before anybody connects: what a resync reads.
-    for (int i = 1; i <= 1_000; i++) {
-      events.publish(EventPacer.event(-i)).toCompletableFuture().join();
-    }
+    messageLimits = websocket.messageLimits();
     EventPacer pacer = EventPacer.start(Duration.ofMillis(20), events::publish);
     closeables.add(pacer);
     victim =
@@ -168,6 +177,17 @@ class HostileClientsIT {
   @Test
   void aForeignOriginIsRefusedAtTheHandshake() {
     assertUndisturbedBy(Attacks.foreignOrigin(List.of(uri("/ws/events"), uri("/ws/system")), 20));
+  }
+
+  @Test
+  void anOversizedFrameIsClosedWith1009WithinASecond() {
+    assertUndisturbedBy(
+        Attacks.oversizedFrame(
+            RawWebSocketClient.builder("127.0.0.1", port)
+                .path("/ws/events?api_key=" + KEY)
+                .forwardedFor(ATTACKER_ADDRESS),
+            // Jetty reads a message up to its limit in bytes, then refuses it.
+            messageLimits.textBytes() + 1));
   }
 
   @Test

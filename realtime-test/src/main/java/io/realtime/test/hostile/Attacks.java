@@ -3,14 +3,18 @@ package io.realtime.test.hostile;
 import static org.awaitility.Awaitility.await;
 
 import io.realtime.protocol.ResyncLimit;
+import io.realtime.test.RawWebSocketClient;
 import io.realtime.test.hostile.RecordingSocket.Close;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -189,6 +193,59 @@ public final class Attacks {
               throw new AssertionError(
                   "a foreign origin got " + close + " after receiving " + socket.texts());
             }
+          }
+        });
+  }
+
+  /**
+   * Declares a 4 MiB text frame and sends {@code payloadBytes} of it, then stalls. Answer: the
+   * server closes with 1009 within a second of the last byte sent, having waited for no more.
+   *
+   * @param client how to connect the raw client (path, credentials, headers)
+   * @param payloadBytes how much of the frame to send: past what the container reads before it
+   *     refuses (nothing for a container that refuses at the frame header; Jetty reads up to the
+   *     message limit in bytes)
+   * @return the attack
+   */
+  public static Attack oversizedFrame(RawWebSocketClient.Builder client, int payloadBytes) {
+    RawWebSocketClient[] raw = new RawWebSocketClient[1];
+    long[] sentAt = new long[1];
+    return Attack.of(
+        "oversized frame",
+        () -> {
+          try {
+            raw[0] = client.connect();
+          } catch (IOException e) {
+            throw new AssertionError("the raw client could not connect", e);
+          }
+          if (!raw[0].upgraded()) {
+            throw new AssertionError("no upgrade: " + raw[0].handshakeStatus());
+          }
+          try {
+            raw[0].sendFrameHeader(RawWebSocketClient.OPCODE_TEXT, true, 4L << 20);
+            byte[] payload = new byte[payloadBytes];
+            Arrays.fill(payload, (byte) 'x');
+            raw[0].sendPayload(payload);
+          } catch (IOException e) {
+            // the server closed before everything was written: the answer says how
+          } finally {
+            sentAt[0] = System.nanoTime();
+          }
+        },
+        () -> {
+          try (RawWebSocketClient attacker = raw[0]) {
+            RawWebSocketClient.Close close = attacker.awaitClose(WAIT);
+            long millis = (close.receivedAtNanos() - sentAt[0]) / 1_000_000;
+            if (close.code() != 1009 || millis > 1_000) {
+              throw new AssertionError(
+                  "a 4 MiB frame got " + close + " " + millis + " ms after its last byte");
+            }
+          } catch (TimeoutException e) {
+            throw new AssertionError(
+                "a 4 MiB frame of which " + payloadBytes + " bytes were sent is still open", e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
           }
         });
   }
