@@ -82,6 +82,26 @@ test("a gap is delivered at once, resynced, filled by the replay, and nothing tw
   assert.equal(c.lastSeq, 5);
 });
 
+test("a resync the server rate-limits is asked again once the limit allows, not abandoned", () => {
+  const { c, timers, socket } = client();
+  c.connect();
+  socket().open();
+  socket().deliver(event(1));
+  socket().deliver(event(4));
+  socket().sent.length = 0;
+  socket().deliver({
+    type: "error",
+    error: "rate_limited",
+    message: "Too many resync requests: at most 5 per 10 s (resync_limit); try again later",
+    details: { request: "resync", limit: 5, window_ms: 10000, retry_after_ms: 4000 },
+  });
+  assert.deepEqual(timers.pending.map((t) => t.ms), [4000]);
+  socket().deliver(event(7));
+  assert.deepEqual(socket().sentJson(), [], "no resync before the limit allows one");
+  timers.runNext();
+  assert.deepEqual(socket().sentJson(), [{ type: "resync", data: { channel: "events", last_sequence: 1, epoch: "e1" } }]);
+});
+
 test("after a reconnect it resyncs from its last seq", () => {
   const { c, timers, socket } = client();
   c.connect();

@@ -17,6 +17,8 @@ const events = new RealtimeClient(`${wsBase}/ws/events`, auth);
 const system = new RealtimeClient(`${wsBase}/ws/system`, { ...auth, resyncChannel: null });
 const degraded = new Map(); // service name -> notice message, per broadcaster
 
+const closeDetails = new Map(); // client -> why its connection is not open, shown next to the state
+
 function showConnectionState() {
   const states = [events.state, system.state];
   const state = states.every((s) => s === "open")
@@ -25,6 +27,16 @@ function showConnectionState() {
   const element = $("#connection-state");
   element.dataset.state = state;
   element.textContent = { open: "connected", closed: "disconnected" }[state] ?? state;
+  $("#connection-detail").textContent = [...new Set(closeDetails.values())].join("; ");
+}
+
+// "1008 Invalid API key", "1013 Too many connections, retry in 3 s": what the client was told.
+function describeClose(state, detail) {
+  if (state === "open") return null;
+  const parts = [];
+  if (detail.code !== undefined) parts.push([detail.code, detail.reason].filter(Boolean).join(" "));
+  if (typeof detail.retryInMs === "number") parts.push(`retry in ${Math.ceil(detail.retryInMs / 1000)} s`);
+  return parts.length > 0 ? parts.join(", ") : null;
 }
 
 function showDegraded() {
@@ -43,7 +55,13 @@ function followServiceStatus(client) {
     showDegraded();
     setService(status.service, status.status);
   });
-  client.onStateChange((state) => {
+  client.onStateChange((state, detail) => {
+    const described = describeClose(state, detail ?? {});
+    if (described !== null) {
+      closeDetails.set(client, described);
+    } else if (state === "open") {
+      closeDetails.delete(client);
+    }
     if (state === "open") {
       // A degraded server says so again to every new connection.
       const service = client === events ? "event_broadcaster" : "system_broadcaster";

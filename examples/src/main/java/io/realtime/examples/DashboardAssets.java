@@ -2,75 +2,73 @@ package io.realtime.examples;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Optional;
 
 /**
- * The dashboard's files, copied from the classpath into a private folder that the launcher's HTTP
- * server serves at {@code /}: Tyrus's Grizzly container serves static content from a folder only.
- * Every asset ships in the jar, so the page works with no network beyond the launcher.
+ * The dashboard's files, read from the classpath once at start-up and served from memory at fixed
+ * paths: nothing is looked up on disk, so no request path can reach any other file. Every asset
+ * ships in the jar, so the page works with no network beyond the launcher.
  */
-final class DashboardAssets implements AutoCloseable {
+final class DashboardAssets {
 
-  /** Classpath resource to its path under the served folder. */
-  private static final Map<String, String> ASSETS =
+  /** A file of the dashboard and its media type. */
+  record Asset(byte[] content, String contentType) {}
+
+  private static final String HTML = "text/html; charset=utf-8";
+  private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
+  private static final String CSS = "text/css; charset=utf-8";
+
+  /** Served path to its classpath resource and media type. */
+  private static final Map<String, String[]> FILES =
       Map.of(
-          "dashboard/index.html", "index.html",
-          "dashboard/dashboard.css", "dashboard.css",
-          "dashboard/dashboard.js", "dashboard.js",
-          "META-INF/resources/realtime/realtime-client.js", "realtime/realtime-client.js");
+          "/index.html",
+          new String[] {"dashboard/index.html", HTML},
+          "/dashboard.css",
+          new String[] {"dashboard/dashboard.css", CSS},
+          "/dashboard.js",
+          new String[] {"dashboard/dashboard.js", JAVASCRIPT},
+          "/realtime/realtime-client.js",
+          new String[] {"META-INF/resources/realtime/realtime-client.js", JAVASCRIPT});
 
-  private final Path root;
+  private final Map<String, Asset> assets;
 
-  private DashboardAssets(Path root) {
-    this.root = root;
+  private DashboardAssets(Map<String, Asset> assets) {
+    this.assets = Map.copyOf(assets);
   }
 
   /**
-   * Copies the assets into a new temporary folder.
+   * Reads the assets from the classpath.
    *
-   * @return the assets; {@link #close()} deletes the folder
-   * @throws IOException if the folder cannot be written
+   * @return the assets
+   * @throws IOException if one cannot be read
    * @throws IllegalStateException if an asset is missing from the classpath
    */
-  static DashboardAssets extract() throws IOException {
-    Path root = Files.createTempDirectory("realtime-dashboard-");
+  static DashboardAssets load() throws IOException {
     ClassLoader loader = DashboardAssets.class.getClassLoader();
-    for (Map.Entry<String, String> asset : ASSETS.entrySet()) {
-      Path target = root.resolve(asset.getValue());
-      Files.createDirectories(target.getParent());
-      try (InputStream in = loader.getResourceAsStream(asset.getKey())) {
+    Map<String, Asset> assets = new HashMap<>();
+    for (Map.Entry<String, String[]> file : FILES.entrySet()) {
+      String resource = file.getValue()[0];
+      try (InputStream in = loader.getResourceAsStream(resource)) {
         if (in == null) {
-          throw new IllegalStateException("dashboard asset missing from the classpath: " + asset);
+          throw new IllegalStateException(
+              "dashboard asset missing from the classpath: " + resource);
         }
-        Files.copy(in, target);
+        assets.put(file.getKey(), new Asset(in.readAllBytes(), file.getValue()[1]));
       }
     }
-    return new DashboardAssets(root);
+    assets.put("/", assets.get("/index.html"));
+    return new DashboardAssets(assets);
   }
 
-  Path root() {
-    return root;
-  }
-
-  @Override
-  public void close() {
-    try (Stream<Path> files = Files.walk(root)) {
-      files.sorted(Comparator.reverseOrder()).forEach(DashboardAssets::delete);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * Finds the asset served at a path.
+   *
+   * @param path a request path such as {@code /} or {@code /dashboard.js}, compared exactly
+   * @return the asset, if one is served there
+   */
+  Optional<Asset> find(String path) {
+    return Optional.ofNullable(assets.get(path));
   }
 }

@@ -82,7 +82,10 @@ final class LauncherSources implements AutoCloseable {
       PostgresMetrics postgres =
           new PostgresMetrics(
               PostgresConnections.pool(
-                  options.postgresUrl(), null, null, PostgresConnections.DEFAULT_TIMEOUT),
+                  options.postgresUrl(),
+                  null,
+                  options.postgresPassword(),
+                  PostgresConnections.DEFAULT_TIMEOUT),
               TimeSource.system());
       resources.add(postgres);
       builder.postgres(postgres);

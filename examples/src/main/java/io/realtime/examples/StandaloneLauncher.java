@@ -1,12 +1,15 @@
 package io.realtime.examples;
 
+import io.realtime.admission.SlidingWindowRateLimiter;
 import io.realtime.breaker.CircuitBreaker;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.broadcast.SystemBroadcasterBuilder;
 import io.realtime.connection.ConnectionRegistry;
-import io.realtime.jakarta.ws.RealtimeServerApplicationConfig;
+import io.realtime.jakarta.ws.MessageLimits;
 import io.realtime.jakarta.ws.RealtimeWebSocket;
+import io.realtime.jakarta.ws.tyrus.FrameLimitFilter;
+import io.realtime.jakarta.ws.tyrus.TyrusFrameGuard;
 import io.realtime.jobs.JobLogEmitter;
 import io.realtime.metrics.LatencyTracker;
 import io.realtime.redis.RedisRateLimiter;
@@ -16,32 +19,22 @@ import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.Transport;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-import org.glassfish.tyrus.server.Server;
+import java.util.List;
+import org.glassfish.grizzly.filterchain.Filter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a complete realtime server: the three endpoints on Tyrus, the in-memory transport (or
- * Redis with {@code --redis}), the event and system broadcasters, job logs, host metrics, the
- * metric sources the flags name and, unless {@code --no-simulator}, a simulated pipeline. SIGTERM
- * or Ctrl-C shuts it down gracefully: clients get {@code system.shutdown}, and the process exits 0.
+ * Starts a complete realtime server: the three endpoints on Tyrus and the dashboard, behind one
+ * Grizzly listener ({@link LauncherServer}), the in-memory transport (or Redis with {@code
+ * --redis}), the event and system broadcasters, job logs, host metrics, the metric sources the
+ * flags name and, unless {@code --no-simulator}, a simulated pipeline. SIGTERM or Ctrl-C shuts it
+ * down gracefully: clients get {@code system.shutdown}, and the process exits 0.
  */
 public final class StandaloneLauncher {
 
   private static final Logger log = LoggerFactory.getLogger(StandaloneLauncher.class);
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(4);
-
-  /** The endpoints Tyrus deploys; Tyrus instantiates this class itself. */
-  public static final class Application extends RealtimeServerApplicationConfig {
-    static volatile RealtimeWebSocket endpoints;
-
-    @Override
-    protected RealtimeWebSocket realtime() {
-      return endpoints;
-    }
-  }
 
   private StandaloneLauncher() {}
 
@@ -63,6 +56,13 @@ public final class StandaloneLauncher {
     if (options.help()) {
       System.out.print(LauncherOptions.USAGE);
       return;
+    }
+    if (List.of(args).contains("--api-key") || List.of(args).contains("--token")) {
+      log.warn(
+          "--api-key and --token on the command line are visible to other local users in the"
+              + " process list; prefer {}/{} or --api-key-file/--token-file",
+          LauncherOptions.API_KEY_VARIABLE,
+          LauncherOptions.TOKEN_VARIABLE);
     }
     start(options);
   }
@@ -105,26 +105,37 @@ public final class StandaloneLauncher {
             .jobLogs(transport)
             .pingInterval(options.pingInterval())
             .idleTimeout(options.idleTimeout())
-            .apiKeys(options.apiKeys());
+            .apiKeys(options.apiKeys())
+            .allowedOrigins(options.allowedOrigins())
+            .trustedProxies(options.trustedProxies())
+            .maxConnections(options.maxConnections())
+            .maxConnectionsPerAddress(options.maxConnectionsPerAddress());
     if (options.token() != null) {
       endpoints.token(options.token());
     }
-    if (transport instanceof RedisTransport redis) {
-      endpoints.rateLimiter(RedisRateLimiter.withDefaults(redis));
-    }
+    Duration window = Duration.ofMinutes(1);
+    int burst = SlidingWindowRateLimiter.DEFAULT_BURST;
+    endpoints.rateLimiter(
+        transport instanceof RedisTransport redis
+            ? new RedisRateLimiter(
+                redis, options.connectionRate(), burst, window, TimeSource.system())
+            : new SlidingWindowRateLimiter(
+                options.connectionRate(), burst, window, TimeSource.system()));
     RealtimeWebSocket websocket = endpoints.build();
-    Application.endpoints = websocket;
     events.start();
     system.start();
-    DashboardAssets dashboard = DashboardAssets.extract();
-    Server server =
-        new Server(
+    // Tyrus alone buffers a declared frame until its incoming buffer overflows; the guard refuses
+    // an oversized frame with 1009 as its header arrives.
+    MessageLimits limits = websocket.messageLimits();
+    List<Filter> beforeUpgrade = List.of(new FrameLimitFilter(limits));
+    LauncherServer server =
+        LauncherServer.start(
             "0.0.0.0",
             options.port(),
-            "/",
-            Map.of(Server.STATIC_CONTENT_ROOT, dashboard.root().toString()),
-            Set.of(Application.class));
-    server.start();
+            websocket.endpointConfigs(),
+            new DashboardHandler(DashboardAssets.load()),
+            TyrusFrameGuard.serverProperties(limits),
+            beforeUpgrade);
     PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);
     if (options.simulator()) {
       simulator.start();
@@ -132,8 +143,8 @@ public final class StandaloneLauncher {
     log.info(
         "realtime is up: dashboard http://localhost:{}/, ws://localhost:{}/ws/events, /ws/system,"
             + " /ws/jobs/<job_id>/logs ({} transport)",
-        server.getPort(),
-        server.getPort(),
+        server.port(),
+        server.port(),
         options.redisUri() == null ? "in-memory" : "Redis");
     Runtime.getRuntime()
         .addShutdownHook(
@@ -145,10 +156,9 @@ public final class StandaloneLauncher {
                   metrics.close();
                   events.close();
                   registry.shutdown(SHUTDOWN_TIMEOUT).join();
-                  server.stop();
+                  server.close();
                   websocket.close();
                   transport.close();
-                  dashboard.close();
                   log.info("Stopped");
                   // A signal would otherwise end the JVM with 128 + its number; a graceful stop is
                   // a success.

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +58,15 @@ class DashboardBrowserIT {
     port = LauncherProcesses.freePort();
     launcher = startLauncher();
     browser = HeadlessChromium.start();
+    // Runs before the page's own scripts (DevTools is not bound by the page's policy) and keeps
+    // every Content-Security-Policy violation the page reports.
+    browser.executeCdpCommand(
+        "Page.addScriptToEvaluateOnNewDocument",
+        Map.of(
+            "source",
+            "window.__cspViolations = [];"
+                + "document.addEventListener('securitypolicyviolation', (e) =>"
+                + " window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"));
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
@@ -98,6 +108,9 @@ class DashboardBrowserIT {
     assertThat(browser.getTitle()).isEqualTo("realtime dashboard");
     awaitConnected(Duration.ofSeconds(20));
     assertThat(browser.findElement(By.id("degraded-banner")).isDisplayed()).isFalse();
+    assertThat(cspViolations())
+        .as("the launcher's Content-Security-Policy lets the page be")
+        .isEmpty();
   }
 
   @Test
@@ -170,6 +183,10 @@ class DashboardBrowserIT {
     launcher.destroy(); // SIGTERM: a graceful stop
     assertThat(launcher.waitFor(15, TimeUnit.SECONDS)).isTrue();
     await().atMost(Duration.ofSeconds(10)).until(() -> !"open".equals(connectionState()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> browser.findElement(By.id("connection-detail")).getText().contains("retry in"));
 
     // Another instance goes on publishing while this one is down.
     List<Long> publishedMeanwhile = List.of(nextId(), nextId(), nextId());
@@ -209,6 +226,30 @@ class DashboardBrowserIT {
     redis.launch();
     await().atMost(Duration.ofSeconds(45)).until(() -> !banner.isDisplayed());
     assertThat(connectionState()).isEqualTo("open");
+  }
+
+  @Test
+  @Order(7)
+  void thePolicyIsEnforcedAndNothingTheDashboardDoesViolatesIt() {
+    awaitConnected(Duration.ofSeconds(20));
+    assertThat(cspViolations()).isEmpty();
+
+    Object ran =
+        browser.executeScript(
+            "const s = document.createElement('script');"
+                + "s.textContent = 'window.__inlineRan = true';"
+                + "document.head.append(s);"
+                + "return window.__inlineRan === true;");
+
+    assertThat(ran).as("an inline script runs under the policy").isEqualTo(false);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !cspViolations().isEmpty());
+    assertThat(cspViolations()).allMatch(violation -> violation.startsWith("script-src"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> cspViolations() {
+    return (List<String>)
+        browser.executeScript("return window.__cspViolations ?? ['not recorded'];");
   }
 
   private long nextId() {

@@ -90,6 +90,9 @@ public final class Subscriptions {
               + " and this request adds "
               + (next.size() - snapshot.patterns.size()));
     }
+    if (snapshot.explicit && next.size() == snapshot.patterns.size()) {
+      return normalized; // nothing new: keep the verdicts rather than work them out again
+    }
     snapshot = new Snapshot(true, next).primedWith(snapshot);
     return normalized;
   }

@@ -11,7 +11,12 @@ public enum ErrorCode {
   /** The {@code type} is not one the server handles. */
   UNKNOWN_MESSAGE_TYPE("unknown_message_type"),
   /** The message is well formed but its content is invalid. */
-  VALIDATION_ERROR("validation_error");
+  VALIDATION_ERROR("validation_error"),
+  /**
+   * The request is valid but over a per-connection limit; {@code details.retry_after_ms} says when
+   * it may be asked again. Not in the original protocol, which had no limits.
+   */
+  RATE_LIMITED("rate_limited");
 
   private final String wireName;
 

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,18 +224,28 @@ public final class ProtocolSession {
         resyncs.pending = request;
         return;
       }
-      if (!resyncs.tryAcquire(protocol.time().nanoTime(), protocol.resyncLimit())) {
+      long now = protocol.time().nanoTime();
+      if (!resyncs.tryAcquire(now, protocol.resyncLimit())) {
+        ResyncLimit limit = protocol.resyncLimit();
+        long retryAfterMillis =
+            Math.max(1, TimeUnit.NANOSECONDS.toMillis(resyncs.nanosUntilFree(now, limit)));
         connection.send(
             new ErrorReply(
-                ErrorCode.VALIDATION_ERROR,
+                ErrorCode.RATE_LIMITED,
                 "Too many resync requests: at most "
-                    + protocol.resyncLimit().maxRequests()
+                    + limit.maxRequests()
                     + " per "
-                    + protocol.resyncLimit().window().toSeconds()
-                    + " s (resync_limit); try again later",
+                    + describe(limit.window())
+                    + " (resync_limit); try again later",
                 Map.of(
-                    "limit", protocol.resyncLimit().maxRequests(),
-                    "window_seconds", protocol.resyncLimit().window().toSeconds())));
+                    "request",
+                    "resync",
+                    "limit",
+                    limit.maxRequests(),
+                    "window_ms",
+                    limit.window().toMillis(),
+                    "retry_after_ms",
+                    retryAfterMillis)));
         return;
       }
       if (resyncs.running) {
@@ -252,6 +263,12 @@ public final class ProtocolSession {
       }
       log.debug("Resync of {} refused by its executor", connection.id());
     }
+  }
+
+  /** A window as people read it: {@code 10 s}, or {@code 250 ms} below a whole second. */
+  private static String describe(Duration window) {
+    long millis = window.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   /** Replays, then any request that arrived meanwhile; one at a time per connection. */
@@ -305,6 +322,14 @@ public final class ProtocolSession {
       accepted[next] = nowNanos;
       next = (next + 1) % accepted.length;
       return true;
+    }
+
+    /** How long until the oldest accepted request leaves the window; 0 if there is room now. */
+    long nanosUntilFree(long nowNanos, ResyncLimit limit) {
+      long oldest = accepted.length == 0 ? Long.MIN_VALUE : accepted[next];
+      return oldest == Long.MIN_VALUE
+          ? 0
+          : Math.max(0, oldest + limit.window().toNanos() - nowNanos);
     }
   }
 

@@ -165,6 +165,8 @@ export class RealtimeClient {
     this.reconnectTimer = null;
     this.stopped = true;
     this.resyncPending = false;
+    /** The timer that asks again for a resync the server rate-limited. */
+    this.resyncRetryTimer = null;
     this.listeners = new Map();
   }
 
@@ -182,6 +184,7 @@ export class RealtimeClient {
     this.stopped = true;
     this.timers.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
+    this.cancelResyncRetry();
     if (this.socket) {
       this.socket.close(1000, "client closed");
     }
@@ -274,6 +277,7 @@ export class RealtimeClient {
     socket.onopen = () => {
       if (socket !== this.socket) return;
       this.attempts = 0;
+      this.cancelResyncRetry();
       this.resyncPending = false;
       this.setState("open");
       if (this.lastSeq > 0) {
@@ -358,6 +362,9 @@ export class RealtimeClient {
         this.emit("resync_ack", message, message);
         return;
       case "error":
+        if (message.error === "rate_limited" && message.details?.request === "resync") {
+          this.retryResyncLater(message.details.retry_after_ms);
+        }
         this.emit("error", message, message);
         return;
       default:
@@ -406,6 +413,28 @@ export class RealtimeClient {
     if (this.ahead.size > 0) {
       this.lastSeq = Math.max(this.lastSeq, ...this.ahead);
       this.ahead.clear();
+    }
+  }
+
+  /**
+   * The server refused a resync for now: ask again once its limit allows (the server says when,
+   * bounded here to 0.1–60 s), with the position as it is then. Until then a new gap asks nothing.
+   */
+  retryResyncLater(retryAfterMs) {
+    const delay = Math.min(60000, Math.max(100, Number(retryAfterMs) || 1000));
+    this.cancelResyncRetry();
+    this.resyncPending = true;
+    this.resyncRetryTimer = this.timers.setTimeout(() => {
+      this.resyncRetryTimer = null;
+      this.resyncPending = false;
+      if (this.socket && !this.stopped) this.requestResync();
+    }, delay);
+  }
+
+  cancelResyncRetry() {
+    if (this.resyncRetryTimer !== null) {
+      this.timers.clearTimeout(this.resyncRetryTimer);
+      this.resyncRetryTimer = null;
     }
   }
 

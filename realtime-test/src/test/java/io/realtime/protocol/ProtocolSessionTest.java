@@ -172,11 +172,17 @@ class ProtocolSessionTest {
         client.texts().stream().filter(t -> t.startsWith("{\"type\":\"resync_ack\"")).count();
     assertThat(acks).isEqualTo(ResyncLimit.DEFAULT.maxRequests());
     assertThat(client.texts().get(999))
-        .contains("\"error\":\"validation_error\"")
-        .contains("Too many resync requests: at most 5 per 10 s (resync_limit)");
+        .contains("\"error\":\"rate_limited\"")
+        .contains("Too many resync requests: at most 5 per 10 s (resync_limit)")
+        .contains("\"request\":\"resync\"")
+        .contains("\"retry_after_ms\":10000");
     assertThat(registered.isOpen()).isTrue();
 
-    time.advance(Duration.ofSeconds(10));
+    time.advance(Duration.ofSeconds(4));
+    assertThat(reply(resync))
+        .as("the client is told when the oldest request leaves the window")
+        .contains("\"retry_after_ms\":6000");
+    time.advance(Duration.ofSeconds(6));
     assertThat(reply(resync)).startsWith("{\"type\":\"resync_ack\"");
   }
 

@@ -1,6 +1,8 @@
 package io.realtime.jakarta.ws;
 
 import io.realtime.message.Envelope;
+import io.realtime.message.ErrorCode;
+import io.realtime.message.ErrorReply;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
 import io.realtime.message.MessageFormatException;
@@ -91,6 +93,9 @@ public final class RealtimeClient implements AutoCloseable {
   private final NavigableSet<Long> ahead = new TreeSet<>();
   private String epoch;
   private boolean resyncPending;
+
+  /** Asks again for a resync the server rate-limited; {@code null} when none is due. */
+  private TaskScheduler.Cancellable resyncRetry;
 
   private RealtimeClient(Builder settings) {
     this.settings = settings;
@@ -294,6 +299,11 @@ public final class RealtimeClient implements AutoCloseable {
       }
       dispatch(envelope);
     } else {
+      if (message instanceof ErrorReply reply
+          && reply.error() == ErrorCode.RATE_LIMITED
+          && "resync".equals(reply.details().get("request"))) {
+        retryResyncLater(reply.details().get("retry_after_ms"));
+      }
       Consumer<Message> other = settings.onControl;
       other.accept(message);
       if (message.type().equals(MessageTypes.RESYNC_ACK)) {
@@ -342,6 +352,34 @@ public final class RealtimeClient implements AutoCloseable {
     }
   }
 
+  /**
+   * The server refused a resync for now: asks again once its limit allows (the server says when,
+   * bounded here to 0.1–60 s), from the position as it is then. Until then a new gap asks nothing.
+   */
+  private synchronized void retryResyncLater(Object retryAfterMillis) {
+    long millis = retryAfterMillis instanceof Number number ? number.longValue() : 1_000;
+    Duration delay = Duration.ofMillis(Math.min(60_000, Math.max(100, millis)));
+    cancelResyncRetry();
+    resyncPending = true;
+    resyncRetry =
+        scheduler.schedule(
+            () -> {
+              synchronized (RealtimeClient.this) {
+                resyncRetry = null;
+                resyncPending = false;
+                requestResync();
+              }
+            },
+            delay);
+  }
+
+  private synchronized void cancelResyncRetry() {
+    if (resyncRetry != null) {
+      resyncRetry.cancel();
+      resyncRetry = null;
+    }
+  }
+
   private void requestResync() {
     if (resyncPending) {
       return;
@@ -383,6 +421,7 @@ public final class RealtimeClient implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    cancelResyncRetry();
     Session current = session;
     if (current != null && current.isOpen()) {
       try {
@@ -409,6 +448,7 @@ public final class RealtimeClient implements AutoCloseable {
       }
       callSafely("onConnected", settings.onConnected);
       synchronized (RealtimeClient.this) {
+        cancelResyncRetry();
         resyncPending = false;
         if (lastSeq > 0) {
           requestResync();

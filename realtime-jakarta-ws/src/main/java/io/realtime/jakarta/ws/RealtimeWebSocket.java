@@ -14,6 +14,7 @@ import io.realtime.jakarta.ws.internal.EndpointKind;
 import io.realtime.jakarta.ws.internal.HandshakeConfigurator;
 import io.realtime.jakarta.ws.internal.OriginPolicy;
 import io.realtime.jakarta.ws.internal.RealtimeEndpoint;
+import io.realtime.jakarta.ws.internal.TrustedProxies;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.protocol.ResyncLimit;
 import io.realtime.time.TaskScheduler;
@@ -52,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are accepted. A client refused for its origin or credentials is closed with 1008 and should not
  * retry. Connections are rate-limited per client IP ({@code X-Forwarded-For} is believed only from
  * trusted proxies, read from the right) and capped in all and per IP; a client refused for load is
- * closed with 1013 and may retry later.
+ * closed with 1013 and may retry later. A message over {@link #messageLimits()} is refused by the
+ * container with 1009 before more than the limit is buffered (on Tyrus, with {@link
+ * io.realtime.jakarta.ws.tyrus.TyrusFrameGuard}).
  */
 public final class RealtimeWebSocket implements AutoCloseable {
 
@@ -105,7 +108,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
             builder.rateLimiter != null
                 ? builder.rateLimiter
                 : SlidingWindowRateLimiter.withDefaults(builder.timeSource),
-            Set.copyOf(builder.trustedProxies),
+            TrustedProxies.of(builder.trustedProxies),
             new OriginPolicy(builder.allowedOrigins),
             new ConnectionCaps(builder.maxConnections, builder.maxConnectionsPerAddress),
             messageLimits);
@@ -388,12 +391,16 @@ public final class RealtimeWebSocket implements AutoCloseable {
     /**
      * Believes {@code X-Forwarded-For} from these proxy addresses; from none by default. The list
      * is read from the right: the client is the first address that is not a trusted proxy, so
-     * whatever a client writes into the header itself is never believed.
+     * whatever a client writes into the header itself is never believed. Entries are IP addresses
+     * or CIDR blocks ({@code 10.0.0.1}, {@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8}),
+     * compared as addresses, so any spelling of an IPv6 address matches.
      *
-     * @param proxies proxy IP addresses
+     * @param proxies proxy IP addresses or CIDR blocks
      * @return this builder
+     * @throws IllegalArgumentException naming an entry that is neither (host names are refused)
      */
     public Builder trustedProxies(Collection<String> proxies) {
+      TrustedProxies.of(proxies);
       trustedProxies.addAll(proxies);
       return this;
     }
@@ -432,7 +439,9 @@ public final class RealtimeWebSocket implements AutoCloseable {
     }
 
     /**
-     * Sets the largest message accepted, in characters; 65,536 by default.
+     * Sets the largest message accepted, in characters; 65,536 by default. A longer message gets a
+     * {@code validation_error} and the connection stays; the container closes a connection with
+     * 1009 only past {@link RealtimeWebSocket#messageLimits()}, an eighth more.
      *
      * @param maxMessageChars from 1,024 to 1 MiB
      * @return this builder

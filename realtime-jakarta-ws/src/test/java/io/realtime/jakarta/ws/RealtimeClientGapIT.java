@@ -53,7 +53,7 @@ class RealtimeClientGapIT {
                   + "\"replayed_count\":3,\"epoch\":\"e1\",\"recovered\":true}");
     }
 
-    private static String event(int seq, boolean replay) {
+    static String event(int seq, boolean replay) {
       return "{\"type\":\"event\",\"data\":{\"id\":"
           + seq
           + ",\"event_id\":"
@@ -67,11 +67,36 @@ class RealtimeClientGapIT {
     }
   }
 
+  /** Like {@link GappyServer}, but refuses the first resync as over its limit. */
+  @ServerEndpoint("/ws/events")
+  public static final class RateLimitingServer {
+    @OnOpen
+    public void open(Session session) throws IOException {
+      new GappyServer().open(session);
+    }
+
+    @OnMessage
+    public void message(Session session, String text) throws IOException {
+      if (text.contains("\"resync\"") && RESYNC_REQUESTS.isEmpty()) {
+        RESYNC_REQUESTS.add(text);
+        session
+            .getBasicRemote()
+            .sendText(
+                "{\"type\":\"error\",\"error\":\"rate_limited\",\"message\":\"Too many resync"
+                    + " requests\",\"details\":{\"request\":\"resync\",\"limit\":5,"
+                    + "\"window_ms\":10000,\"retry_after_ms\":200}}");
+        return;
+      }
+      new GappyServer().message(session, text);
+    }
+  }
+
   private Server server;
   private RealtimeClient client;
 
   @AfterEach
   void stop() {
+    RESYNC_REQUESTS.clear();
     if (client != null) {
       client.close();
     }
@@ -102,6 +127,26 @@ class RealtimeClientGapIT {
     assertThat(received).containsExactly(1L, 4L, 2L, 3L);
     assertThat(RESYNC_REQUESTS).hasSize(1);
     assertThat(RESYNC_REQUESTS.get(0)).contains("\"last_sequence\":1");
+    assertThat(client.lastSeq()).isEqualTo(4);
+  }
+
+  @Test
+  void aResyncTheServerRateLimitsIsAskedAgainWhenAllowed() throws Exception {
+    server = new Server("127.0.0.1", -1, "/", Map.of(), Set.of(RateLimitingServer.class));
+    server.start();
+    List<Long> received = new CopyOnWriteArrayList<>();
+    client =
+        RealtimeClient.builder(URI.create("ws://127.0.0.1:" + server.getPort() + "/ws/events"))
+            .container(ClientManager.createClient())
+            .on("event", envelope -> received.add(envelope.dataAs(SecurityEvent.class).id()))
+            .build()
+            .connect();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() >= 4);
+
+    assertThat(received).containsExactly(1L, 4L, 2L, 3L);
+    assertThat(RESYNC_REQUESTS).hasSize(2);
+    assertThat(RESYNC_REQUESTS.get(1)).contains("\"last_sequence\":1");
     assertThat(client.lastSeq()).isEqualTo(4);
   }
 }

@@ -5,7 +5,6 @@ import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The client's IP: the socket peer, or, when the peer is a trusted proxy, the address its {@code
@@ -38,7 +37,7 @@ public final class ClientAddress {
    * @return the client IP, or {@code unknown}
    */
   public static String resolve(
-      Session session, List<String> forwardedFor, Set<String> trustedProxies) {
+      Session session, List<String> forwardedFor, TrustedProxies trustedProxies) {
     String peer = peer(session);
     if (peer == null) {
       return "unknown";
@@ -66,6 +65,37 @@ public final class ClientAddress {
       handedOverBy = address;
     }
     return handedOverBy;
+  }
+
+  /**
+   * Returns the key the per-address limits count a client under: the IPv4 address, or the /64
+   * network of an IPv6 address. One IPv6 subscriber holds a whole /64 and may pick any address in
+   * it, so counting addresses would let one client pass for millions.
+   *
+   * @param client the client IP, as {@link #resolve} returns it
+   * @return the key, for example {@code 192.0.2.7} or {@code 2001:db8:1:2::/64}
+   */
+  public static String limitKey(String client) {
+    byte[] bytes = TrustedProxies.IpLiterals.parse(client);
+    if (bytes == null) {
+      return client;
+    }
+    if (bytes.length == 4) {
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
+    }
+    StringBuilder network = new StringBuilder(24);
+    for (int i = 0; i < 8; i += 2) {
+      network
+          .append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+          .append(':');
+    }
+    return network.append(":/64").toString();
   }
 
   /**

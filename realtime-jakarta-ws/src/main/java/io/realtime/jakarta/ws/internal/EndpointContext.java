@@ -7,7 +7,6 @@ import io.realtime.connection.ConnectionRegistry;
 import io.realtime.jakarta.ws.MessageLimits;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.transport.Transport;
-import java.util.Set;
 
 /**
  * What every connection of the endpoints shares.
@@ -36,7 +35,7 @@ public record EndpointContext(
     ClientProtocol plainProtocol,
     Credentials credentials,
     ConnectionRateLimiter rateLimiter,
-    Set<String> trustedProxies,
+    TrustedProxies trustedProxies,
     OriginPolicy origins,
     ConnectionCaps caps,
     MessageLimits messageLimits) {}

@@ -69,18 +69,19 @@ public final class RealtimeEndpoint extends Endpoint {
     }
     // Load refusals come after authentication, so failed logins use up nobody's budget, and close
     // with 1013: the client may try again later, unlike after a 1008.
-    if (!context.rateLimiter().tryAcquire(client)) {
+    String limitKey = ClientAddress.limitKey(client);
+    if (!context.rateLimiter().tryAcquire(limitKey)) {
       log.info("Refused a connection to {} from {}: rate limit", kind, client);
       tryAgainLater(session, "Too many connections");
       return;
     }
-    String full = context.caps().tryAcquire(client);
+    String full = context.caps().tryAcquire(limitKey);
     if (full != null) {
       log.info("Refused a connection to {} from {}: {}", kind, client, full);
       tryAgainLater(session, full);
       return;
     }
-    capsHeldFor = client;
+    capsHeldFor = limitKey;
     String id = kind.idPrefix() + (jobId == null ? "" : shortId(jobId) + "-") + randomHex();
     try {
       registered = context.registry().register(channel(jobId), new SessionConnection(id, session));

@@ -1,0 +1,148 @@
+package io.realtime.examples;
+
+import io.realtime.examples.DashboardAssets.Asset;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.server.ErrorPageGenerator;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+/**
+ * Serves the dashboard from memory at its fixed paths, {@code GET} and {@code HEAD} only, with the
+ * security headers on every response, errors included. The request path is judged as sent, never
+ * decoded: anything but plain {@code /name/name.ext} segments is a 400 and an unknown path a 404,
+ * both short plain text with no stack trace.
+ */
+final class DashboardHandler extends HttpHandler {
+
+  /**
+   * The dashboard's policy: its own scripts, styles, images and WebSocket ({@code 'self'} covers
+   * {@code ws:}/{@code wss:} to the same host), the {@code data:} favicon, nothing inline, no
+   * plugins, no framing.
+   */
+  static final String CONTENT_SECURITY_POLICY =
+      String.join(
+          "; ",
+          "default-src 'self'",
+          "script-src 'self'",
+          "style-src 'self'",
+          "img-src 'self' data:",
+          "connect-src 'self'",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "form-action 'self'",
+          "frame-ancestors 'none'");
+
+  /** The headers every response carries. */
+  static final Map<String, String> SECURITY_HEADERS =
+      Map.of(
+          "Content-Security-Policy", CONTENT_SECURITY_POLICY,
+          "X-Content-Type-Options", "nosniff",
+          "Referrer-Policy", "no-referrer",
+          "X-Frame-Options", "DENY");
+
+  /** Longer request paths are refused: the longest asset path is a few dozen characters. */
+  static final int MAX_PATH_LENGTH = 256;
+
+  private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
+
+  private final DashboardAssets assets;
+
+  DashboardHandler(DashboardAssets assets) {
+    super("dashboard");
+    this.assets = assets;
+  }
+
+  @Override
+  public void service(Request request, Response response) throws IOException {
+    addSecurityHeaders(response);
+    Method method = request.getMethod();
+    if (!Method.GET.equals(method) && !Method.HEAD.equals(method)) {
+      response.setHeader("Allow", "GET, HEAD");
+      error(response, 405, "Method Not Allowed");
+      return;
+    }
+    String path = request.getRequestURI();
+    if (!isPlainPath(path)) {
+      error(response, 400, "Bad Request");
+      return;
+    }
+    Optional<Asset> asset = assets.find(path);
+    if (asset.isEmpty()) {
+      error(response, 404, "Not Found");
+      return;
+    }
+    response.setStatus(200);
+    response.setHeader("Cache-Control", "no-cache");
+    response.setContentType(asset.get().contentType());
+    response.setContentLength(asset.get().content().length);
+    if (Method.GET.equals(method)) {
+      response.getOutputStream().write(asset.get().content());
+    }
+  }
+
+  /**
+   * Tells whether a raw request path is {@code /} followed by segments of letters, digits, {@code
+   * -}, {@code _} and single dots: no percent-encoding, no {@code ..}, no empty segment, no control
+   * or other characters, at most {@link #MAX_PATH_LENGTH} characters.
+   */
+  static boolean isPlainPath(String path) {
+    if (path == null
+        || path.isEmpty()
+        || path.length() > MAX_PATH_LENGTH
+        || path.charAt(0) != '/'
+        || path.contains("..")
+        || path.contains("//")) {
+      return false;
+    }
+    for (int i = 1; i < path.length(); i++) {
+      char c = path.charAt(i);
+      boolean plain =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '/'
+              || c == '.'
+              || c == '-'
+              || c == '_';
+      if (!plain) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static void addSecurityHeaders(Response response) {
+    SECURITY_HEADERS.forEach(response::setHeader);
+  }
+
+  private static void error(Response response, int status, String reason) throws IOException {
+    byte[] body = (status + " " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+    response.setStatus(status);
+    response.setHeader("Cache-Control", "no-store");
+    response.setContentType(PLAIN_TEXT);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  /**
+   * The error page of whatever Grizzly itself refuses before or around this handler: the status and
+   * its reason only, with the security headers, never the exception Grizzly's default page prints.
+   */
+  static final class PlainErrorPage implements ErrorPageGenerator {
+    @Override
+    public String generate(
+        Request request, int status, String reasonPhrase, String description, Throwable exception) {
+      Response response = request.getResponse();
+      if (response != null && !response.isCommitted()) {
+        addSecurityHeaders(response);
+        response.setHeader("Cache-Control", "no-store");
+      }
+      return status + " " + reasonPhrase + "\n";
+    }
+  }
+}

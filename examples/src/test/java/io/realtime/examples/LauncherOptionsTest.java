@@ -1,0 +1,148 @@
+package io.realtime.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherOptionsTest {
+
+  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=monitor";
+
+  @Test
+  void secretsComeFromTheEnvironmentWhenNoFlagGivesThem() {
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of(
+                "REALTIME_API_KEY",
+                " env-key\n",
+                "REALTIME_TOKEN",
+                "env-token",
+                "PGPASSWORD",
+                "pg"),
+            "--postgres",
+            POSTGRES);
+
+    assertThat(options.apiKeys()).containsExactly("env-key");
+    assertThat(options.token()).isEqualTo("env-token");
+    assertThat(options.postgresPassword()).isEqualTo("pg");
+  }
+
+  @Test
+  void flagsAndFilesWinOverTheEnvironment(@TempDir Path dir) throws Exception {
+    Path keys = Files.writeString(dir.resolve("keys"), "k1\n\n  k2 \n");
+    Path token = Files.writeString(dir.resolve("token"), "\nfile-token\n");
+
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of("REALTIME_API_KEY", "env-key", "REALTIME_TOKEN", "env-token"),
+            "--api-key",
+            "cli-key",
+            "--api-key-file",
+            keys.toString(),
+            "--token-file",
+            token.toString());
+
+    assertThat(options.apiKeys()).containsExactly("cli-key", "k1", "k2");
+    assertThat(options.token()).isEqualTo("file-token");
+  }
+
+  @Test
+  void theUrlsPasswordWinsOverPgpassword() {
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of("PGPASSWORD", "from-env"), "--postgres", POSTGRES + "&password=from-url");
+
+    assertThat(options.postgresPassword()).isNull();
+    assertThat(LauncherOptions.parse(Map.of("PGPASSWORD", "x")).postgresPassword()).isNull();
+  }
+
+  @Test
+  void toStringMasksEverySecret() {
+    String text =
+        LauncherOptions.parse(
+                Map.of("PGPASSWORD", "pg-secret"),
+                "--api-key",
+                "key-secret",
+                "--token",
+                "token-secret",
+                "--postgres",
+                POSTGRES)
+            .toString();
+
+    assertThat(text)
+        .contains("apiKeys=1", "token=****", "password from PGPASSWORD: ****")
+        .doesNotContain("key-secret", "token-secret", "pg-secret");
+    assertThat(
+            LauncherOptions.parse(Map.of(), "--postgres", POSTGRES + "&password=url-secret")
+                .toString())
+        .contains("password=****")
+        .doesNotContain("url-secret");
+  }
+
+  @Test
+  void originsAndProxiesAreChecked() {
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of(),
+            "--allowed-origin",
+            "https://dashboard.example:8443",
+            "--allowed-origin",
+            "*",
+            "--trusted-proxy",
+            "10.0.0.2",
+            "--trusted-proxy",
+            "::1",
+            "--trusted-proxy",
+            "10.0.0.0/8");
+
+    assertThat(options.allowedOrigins()).containsExactly("https://dashboard.example:8443", "*");
+    assertThat(options.trustedProxies()).containsExactly("10.0.0.2", "::1", "10.0.0.0/8");
+    for (String origin : List.of("https://x.example/", "x.example", "http://", "")) {
+      assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--allowed-origin", origin))
+          .hasMessageContaining("--allowed-origin");
+    }
+    for (String proxy :
+        List.of("proxy.example", "10.0.0", "10.0.0.256", "", "10.0.0.0/33", "10.0.0.0/")) {
+      assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--trusted-proxy", proxy))
+          .hasMessageContaining("--trusted-proxy must be an IP address");
+    }
+  }
+
+  @Test
+  void limitsArePositiveWholeNumbers() {
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of(),
+            "--max-connections",
+            "5",
+            "--max-connections-per-address",
+            "2",
+            "--connection-rate",
+            "30");
+
+    assertThat(options.maxConnections()).isEqualTo(5);
+    assertThat(options.maxConnectionsPerAddress()).isEqualTo(2);
+    assertThat(options.connectionRate()).isEqualTo(30);
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--max-connections", "0"))
+        .hasMessage("--max-connections must be a whole number from 1 to 2147483647, got '0'");
+  }
+
+  @Test
+  void aSecretFilesErrorsNameItButNeverItsContent(@TempDir Path dir) throws Exception {
+    Path big = Files.writeString(dir.resolve("big"), "s".repeat(70_000));
+    Path binary = Files.write(dir.resolve("binary"), new byte[] {(byte) 0xff, (byte) 0xfe});
+
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--token-file", big.toString()))
+        .hasMessage("--token-file " + big + " is larger than 64 KiB");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-key-file", binary.toString()))
+        .hasMessage("--api-key-file " + binary + " is not UTF-8 text");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--token", " "))
+        .hasMessage("--token must not be blank");
+  }
+}
