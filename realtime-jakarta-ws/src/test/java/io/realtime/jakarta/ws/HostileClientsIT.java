@@ -171,7 +171,7 @@ class HostileClientsIT {
 
   @Test
   void aFloodOfResyncsCostsAtMostFiveReplays() {
-    assertUndisturbedBy(Attacks.resyncFlood(attacker("/ws/events", ATTACKER_ADDRESS), 1_000));
+    assertUndisturbedBy(Attacks.resyncFlood(attacker("/ws/events", ATTACKER_ADDRESS), 1_000, 600));
   }
 
   @Test
