@@ -28,8 +28,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -344,6 +347,102 @@ class EventBroadcasterTest {
     assertThat(ack.replayedCount()).isEqualTo(3);
     assertThat(ack.epoch()).isEqualTo(transport.since("security_events", 0).epoch());
     await().atMost(WAIT).until(() -> events(client).size() == 3);
+  }
+
+  /**
+   * A resync reads its history outside the delivery lock: while one connection's replay waits for
+   * the transport (a full history from Redis), live events still reach everybody else, and the
+   * resyncing connection still gets every event once, replayed up to where live delivery took over.
+   */
+  @Test
+  void aSlowHistoryReadDoesNotHoldUpLiveDelivery() throws Exception {
+    SlowHistoryTransport slow = closeLater(new SlowHistoryTransport(InMemoryTransport.create()));
+    ConnectionRegistry slowRegistry = registry();
+    EventBroadcaster slowBroadcaster = broadcaster(slow, slowRegistry);
+    RecordingConnection witness = new RecordingConnection("witness");
+    slowRegistry.register("events", witness);
+    for (int n = 1; n <= 5; n++) {
+      publish(slowBroadcaster, n);
+    }
+    awaitEvents(witness, 5);
+    RecordingConnection client = new RecordingConnection("resyncing");
+    RegisteredConnection registered = slowRegistry.register("events", client);
+
+    slow.blockNextRead();
+    CompletableFuture<ResyncAck> resync =
+        CompletableFuture.supplyAsync(
+            () -> slowBroadcaster.resync(registered, new ResyncRequest("events", 0, null)));
+    try {
+      assertThat(slow.reading.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      CompletableFuture.runAsync(() -> publish(slowBroadcaster, 6));
+      await()
+          .atMost(Duration.ofSeconds(2))
+          .untilAsserted(
+              () ->
+                  assertThat(eventIds(witness))
+                      .as("a live event while another connection's history is read")
+                      .hasSize(6));
+    } finally {
+      slow.release.countDown();
+    }
+
+    assertThat(resync.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).replayedCount()).isEqualTo(5);
+    awaitEvents(client, 6);
+    assertThat(events(client)).extracting(Envelope::seq).containsExactly(6L, 1L, 2L, 3L, 4L, 5L);
+  }
+
+  /** A transport whose next history read, once armed, waits until released. */
+  private static final class SlowHistoryTransport implements Transport {
+    private final Transport delegate;
+    private final AtomicBoolean armed = new AtomicBoolean();
+    final CountDownLatch reading = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    SlowHistoryTransport(Transport delegate) {
+      this.delegate = delegate;
+    }
+
+    void blockNextRead() {
+      armed.set(true);
+    }
+
+    @Override
+    public CompletionStage<StreamPosition> append(String channel, String payload) {
+      return delegate.append(channel, payload);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String channel, String payload) {
+      return delegate.publish(channel, payload);
+    }
+
+    @Override
+    public TransportSubscription subscribe(String channel, TransportListener listener) {
+      return delegate.subscribe(channel, listener);
+    }
+
+    @Override
+    public StreamHistory since(String channel, long offset) {
+      if (armed.getAndSet(false)) {
+        reading.countDown();
+        try {
+          release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return delegate.since(channel, offset);
+    }
+
+    @Override
+    public String name() {
+      return "slow-history(" + delegate.name() + ")";
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 
   @Test

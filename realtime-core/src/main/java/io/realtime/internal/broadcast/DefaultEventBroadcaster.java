@@ -21,6 +21,7 @@ import io.realtime.transport.Transport;
 import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportMessage;
 import io.realtime.transport.TransportSubscription;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -247,20 +248,12 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   public ResyncAck resync(RegisteredConnection connection, ResyncRequest request) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(request, "request");
-    return follower.locked(() -> replay(connection, request));
-  }
-
-  private ResyncAck replay(RegisteredConnection connection, ResyncRequest request) {
-    StreamHistory history;
+    // Read and encode before taking the delivery lock: a replay of a full history (a thousand
+    // events from Redis) must not hold up live delivery to every other connection. Under the lock
+    // only what live delivery did meanwhile is settled.
+    HistoryRead read;
     try {
-      // Read only what the client lacks: from its offset when it names the current history (or
-      // none), from the start when it names another epoch, whose offsets mean nothing here.
-      boolean knownEpoch = request.epoch() == null || request.epoch().equals(follower.epoch());
-      long offset = knownEpoch ? Math.max(0, request.lastSequence()) : 0;
-      history = settings.transport().since(settings.transportChannel(), offset);
-      if (offset > 0 && request.epoch() != null && !request.epoch().equals(history.epoch())) {
-        history = settings.transport().since(settings.transportChannel(), 0);
-      }
+      read = read(connection, request, follower.epoch());
     } catch (RuntimeException e) {
       log.warn("Resync of {} failed: {}", connection.id(), e.toString());
       ResyncAck ack =
@@ -269,45 +262,116 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       connection.send(ack);
       return ack;
     }
+    return follower.locked(() -> replay(connection, request, read));
+  }
+
+  /** What a resync read: the history, the offset replayed from, and the replays, encoded. */
+  private record HistoryRead(
+      StreamHistory history, long from, boolean sameEpoch, List<Replay> replays) {}
+
+  /** A message to replay: its offset and its encoded copy marked {@code "replay": true}. */
+  private record Replay(long seq, EncodedMessage message) {}
+
+  /**
+   * Reads what the client lacks, from its offset when it names the followed history (or none), from
+   * the start when it names another epoch, whose offsets mean nothing here; and encodes each
+   * message the connection was not already given live.
+   */
+  private HistoryRead read(
+      RegisteredConnection connection, ResyncRequest request, String followedEpoch) {
+    boolean knownEpoch = request.epoch() == null || request.epoch().equals(followedEpoch);
+    long offset = knownEpoch ? Math.max(0, request.lastSequence()) : 0;
+    StreamHistory history = settings.transport().since(settings.transportChannel(), offset);
+    if (offset > 0 && request.epoch() != null && !request.epoch().equals(history.epoch())) {
+      history = settings.transport().since(settings.transportChannel(), 0);
+    }
     boolean sameEpoch = request.epoch() == null || request.epoch().equals(history.epoch());
     long from = sameEpoch ? request.lastSequence() : 0;
+    // What the connection was given already, live or by an earlier replay, is not encoded: those
+    // offsets never rise, so the bound taken here still holds under the lock.
+    long firstQueued = connection.firstBroadcastSeq(history.epoch());
+    Long replayed = replayedFrom.get(replayKey(connection, history.epoch()));
+    long given =
+        Math.min(
+            firstQueued > 0 ? firstQueued : Long.MAX_VALUE,
+            replayed == null ? Long.MAX_VALUE : replayed);
+    List<Replay> replays = new ArrayList<>();
+    for (TransportMessage message : history.messages()) {
+      if (message.seq() > from && message.seq() < given) {
+        Message decoded = decode(message.payload());
+        if (decoded instanceof Envelope envelope) {
+          replays.add(
+              new Replay(
+                  message.seq(),
+                  EncodedMessage.encode(
+                      envelope.withPosition(message.seq(), message.epoch()).asReplay(), codec)));
+        }
+      }
+    }
+    return new HistoryRead(history, from, sameEpoch, replays);
+  }
+
+  /** The first offset the connection got, or will get, from live delivery or an earlier replay. */
+  private long coveredFrom(RegisteredConnection connection, StreamHistory history) {
     long deliveredHere = history.epoch().equals(follower.epoch()) ? follower.lastDelivered() : 0;
     long firstQueued = connection.firstBroadcastSeq(history.epoch());
     long coveredFrom = firstQueued > 0 ? firstQueued : deliveredHere + 1;
     Long replayed = replayedFrom.get(replayKey(connection, history.epoch()));
-    if (replayed != null) {
-      coveredFrom = Math.min(coveredFrom, replayed);
+    return replayed == null ? coveredFrom : Math.min(coveredFrom, replayed);
+  }
+
+  /** Runs under the delivery lock. */
+  private ResyncAck replay(
+      RegisteredConnection connection, ResyncRequest request, HistoryRead read) {
+    String followed = follower.epoch();
+    boolean epochChanged = followed != null && !followed.equals(read.history().epoch());
+    if (epochChanged || coveredFrom(connection, read.history()) - 1 > read.history().latest()) {
+      // The stream moved on between the read and the lock beyond what live delivery gave this
+      // connection: read again, under the lock, as rarely happens.
+      try {
+        read = read(connection, request, followed);
+      } catch (RuntimeException e) {
+        log.warn("Resync of {} failed: {}", connection.id(), e.toString());
+        ResyncAck ack =
+            new ResyncAck(
+                request.channel(), request.lastSequence(), 0, null, null, followed, false);
+        connection.send(ack);
+        return ack;
+      }
     }
+    long coveredFrom = coveredFrom(connection, read.history());
     int count = 0;
     long firstReplayed = 0;
-    for (TransportMessage message : history.messages()) {
-      if (message.seq() > from && message.seq() < coveredFrom) {
-        Message decoded = decode(message.payload());
-        if (decoded instanceof Envelope envelope) {
-          connection.send(envelope.withPosition(message.seq(), message.epoch()).asReplay());
-          count++;
-          if (firstReplayed == 0) {
-            firstReplayed = message.seq();
-          }
+    for (Replay replay : read.replays()) {
+      if (replay.seq() < coveredFrom) {
+        connection.send(replay.message());
+        count++;
+        if (firstReplayed == 0) {
+          firstReplayed = replay.seq();
         }
       }
     }
     if (firstReplayed > 0) {
-      String key = replayKey(connection, history.epoch());
+      String key = replayKey(connection, read.history().epoch());
       if (replayedFrom.put(key, firstReplayed) == null) {
         connection.closeFuture().thenRun(() -> replayedFrom.remove(key));
       }
     }
-    boolean tooOld = history.isTooOld(from);
+    return ack(connection, request, read, count);
+  }
+
+  private static ResyncAck ack(
+      RegisteredConnection connection, ResyncRequest request, HistoryRead read, int count) {
+    boolean tooOld = read.history().isTooOld(read.from());
     ResyncAck ack =
         new ResyncAck(
             request.channel(),
             request.lastSequence(),
             count,
             tooOld ? Boolean.TRUE : null,
-            tooOld ? history.oldest() : null,
-            history.epoch(),
-            sameEpoch && !tooOld);
+            tooOld ? read.history().oldest() : null,
+            read.history().epoch(),
+            read.sameEpoch() && !tooOld);
     connection.send(ack);
     return ack;
   }
