@@ -3,11 +3,14 @@ package io.realtime.metrics.nvml;
 import io.realtime.metrics.GpuReading;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads the output of {@code nvidia-smi --query-gpu=index,name,temperature.gpu,power.draw,
  * memory.used,memory.total,utilization.gpu --format=csv,noheader,nounits}: one line per GPU, memory
- * in MiB. A field reported as {@code [N/A]} (or anything not a number) is left {@code null}.
+ * in MiB. A field reported as {@code [N/A]}, or anything else that is not a non-negative decimal
+ * number as nvidia-smi prints it ({@code NaN}, {@code -5}, {@code 1e3}), is left {@code null}; so
+ * is memory too large for a long in bytes. A line whose index is not such an integer is skipped.
  */
 public final class NvidiaSmiParser {
 
@@ -16,6 +19,12 @@ public final class NvidiaSmiParser {
       "index,name,temperature.gpu,power.draw,memory.used,memory.total,utilization.gpu";
 
   private static final long BYTES_PER_MIB = 1024L * 1024L;
+
+  /** 2^63 as a double: bytes at or past it do not fit in a long. */
+  private static final double MAX_BYTES = 0x1p63;
+
+  private static final Pattern INDEX = Pattern.compile("[0-9]{1,10}");
+  private static final Pattern NUMBER = Pattern.compile("[0-9]{1,20}(\\.[0-9]{1,20})?");
 
   private NvidiaSmiParser() {}
 
@@ -32,30 +41,49 @@ public final class NvidiaSmiParser {
       if (fields.length != 7) {
         continue;
       }
-      Double index = number(fields[0]);
+      Integer index = index(fields[0]);
       if (index == null) {
         continue;
       }
-      Double used = number(fields[4]);
-      Double total = number(fields[5]);
       readings.add(
           new GpuReading(
-              index.intValue(),
+              index,
               fields[1].trim().isEmpty() ? null : fields[1].trim(),
               number(fields[6]),
-              used == null ? null : (long) (used * BYTES_PER_MIB),
-              total == null ? null : (long) (total * BYTES_PER_MIB),
+              bytes(number(fields[4])),
+              bytes(number(fields[5])),
               number(fields[2]),
               number(fields[3])));
     }
     return readings;
   }
 
-  private static Double number(String field) {
-    try {
-      return Double.parseDouble(field.trim());
-    } catch (NumberFormatException notANumber) {
+  /** A GPU index: a decimal integer from 0 to {@link Integer#MAX_VALUE}, or null. */
+  private static Integer index(String field) {
+    String text = field.trim();
+    if (!INDEX.matcher(text).matches()) {
       return null;
     }
+    long index = Long.parseLong(text);
+    return index <= Integer.MAX_VALUE ? (Integer) (int) index : null;
+  }
+
+  /** A reading: a finite, non-negative decimal as nvidia-smi prints it, or null. */
+  private static Double number(String field) {
+    String text = field.trim();
+    if (!NUMBER.matcher(text).matches()) {
+      return null;
+    }
+    double value = Double.parseDouble(text);
+    return Double.isFinite(value) ? value : null;
+  }
+
+  /** MiB in bytes, or null when there is no number or a long cannot hold it. */
+  private static Long bytes(Double mib) {
+    if (mib == null) {
+      return null;
+    }
+    double bytes = mib * BYTES_PER_MIB;
+    return bytes < MAX_BYTES ? (Long) (long) bytes : null;
   }
 }
