@@ -8,6 +8,7 @@ import io.realtime.connection.Subscriptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Fuzzes the glob matcher against {@link #fnmatch}, a plain recursive matcher written from
@@ -59,14 +60,28 @@ class GlobPatternFuzzTest {
       String longPattern = repeat(pattern, Subscriptions.MAX_PATTERN_LENGTH);
       String longText = repeat(text.isEmpty() ? "a" : text, 50);
       GlobPattern compiled = GlobPattern.compile(longPattern);
-      long start = System.nanoTime();
-      boolean verdict = compiled.matches(longText);
-      long elapsed = System.nanoTime() - start;
-      assertThat(elapsed)
-          .as("'%s' against '%s' took %d ms", longPattern, longText, elapsed / 1_000_000)
-          .isLessThan(MAX_CALL_NANOS);
+      boolean verdict =
+          timed(
+              "'" + longPattern + "' against '" + longText + "'", () -> compiled.matches(longText));
       assertThat(verdict).isEqualTo(fnmatch(longPattern, longText));
     }
+  }
+
+  /**
+   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
+   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
+   * an input that is slow in itself is slow again.
+   */
+  private static <T> T timed(String what, Supplier<T> call) {
+    long start = System.nanoTime();
+    T result = call.get();
+    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
+      start = System.nanoTime();
+      call.get();
+      long elapsed = System.nanoTime() - start;
+      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
+    }
+    return result;
   }
 
   private static String repeat(String piece, int length) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.function.Supplier;
 
 /**
  * Fuzzes the job-id validator against a character-by-character reference of its rule. Seeds: {@code
@@ -12,17 +13,14 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  */
 class JobIdsFuzzTest {
 
-  /** The longest any call may take, generous for GC pauses on a loaded 2-core machine. */
-  private static final long MAX_CALL_NANOS = 500_000_000L;
+  /** The longest one call may take; generous, for GC pauses on a loaded 2-core machine. */
+  private static final long MAX_CALL_NANOS = Long.getLong("fuzz.maxCallMillis", 1000) * 1_000_000L;
 
   @FuzzTest(maxDuration = "20s")
   void validator(FuzzedDataProvider data) {
     String candidate = data.consumeRemainingAsString();
 
-    long start = System.nanoTime();
-    boolean valid = JobIds.isValid(candidate);
-    long elapsed = System.nanoTime() - start;
-    assertThat(elapsed).as("isValid took %d ns", elapsed).isLessThan(MAX_CALL_NANOS);
+    boolean valid = timed("isValid", () -> JobIds.isValid(candidate));
 
     assertThat(valid).as("isValid(%s)", candidate).isEqualTo(reference(candidate));
     if (valid) {
@@ -39,6 +37,23 @@ class JobIdsFuzzTest {
           .withMessageEndingWith("starting with a letter or digit");
       assertThatIllegalArgumentException().isThrownBy(() -> JobIds.logChannel(candidate));
     }
+  }
+
+  /**
+   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
+   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
+   * an input that is slow in itself is slow again.
+   */
+  private static <T> T timed(String what, Supplier<T> call) {
+    long start = System.nanoTime();
+    T result = call.get();
+    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
+      start = System.nanoTime();
+      call.get();
+      long elapsed = System.nanoTime() - start;
+      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
+    }
+    return result;
   }
 
   /** The rule, spelt out: 1 to 128 of [A-Za-z0-9._-], the first a letter or digit. */

@@ -61,11 +61,20 @@ class JsonMessageCodecFuzzTest {
     }
   }
 
+  /**
+   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
+   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
+   * an input that is slow in itself is slow again.
+   */
   private static <T> T timed(String what, Supplier<T> call) {
     long start = System.nanoTime();
     T result = call.get();
-    long elapsed = System.nanoTime() - start;
-    assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
+    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
+      start = System.nanoTime();
+      call.get();
+      long elapsed = System.nanoTime() - start;
+      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
+    }
     return result;
   }
 }

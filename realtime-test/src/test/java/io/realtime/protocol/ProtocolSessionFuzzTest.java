@@ -81,15 +81,14 @@ class ProtocolSessionFuzzTest {
     RegisteredConnection registered = REGISTRY.register("events", client);
     ProtocolSession session = PROTOCOL.open(registered);
     try {
-      for (String frame : frames) {
+      for (int n = 0; n < frames.size(); n++) {
+        String frame = frames.get(n);
         int before = client.texts().size();
         long start = System.nanoTime();
         session.onText(frame);
-        long elapsed = System.nanoTime() - start;
-
-        assertThat(elapsed)
-            .as("frame %s took %d ms", frame, elapsed / 1_000_000)
-            .isLessThan(MAX_CALL_NANOS);
+        if (System.nanoTime() - start >= MAX_CALL_NANOS) {
+          requireFastAgain(frames.subList(0, n), frame);
+        }
         CloseReason closed = client.closeReason();
         assertThat(closed).as("close after frame %s", frame).isNull();
         assertThat(registered.isOpen()).isTrue();
@@ -109,6 +108,29 @@ class ProtocolSessionFuzzTest {
       session.onText("ping");
       assertThat(client.texts().subList(before, client.texts().size()))
           .containsExactly("{\"type\":\"pong\"}");
+    } finally {
+      registered.close(CloseReason.SERVER_SHUTDOWN);
+      REGISTRY.unregister(registered.id());
+    }
+  }
+
+  /**
+   * Times a slow frame again on a new connection that first gets the frames before it: the first
+   * run of a code path pays for class loading and Jazzer's instrumentation, and any run may meet a
+   * GC pause, but a frame that is slow in itself is slow again.
+   */
+  private static void requireFastAgain(List<String> earlier, String frame) {
+    RecordingConnection client = new RecordingConnection("fuzz-" + CONNECTIONS.incrementAndGet());
+    RegisteredConnection registered = REGISTRY.register("events", client);
+    try {
+      ProtocolSession session = PROTOCOL.open(registered);
+      earlier.forEach(session::onText);
+      long start = System.nanoTime();
+      session.onText(frame);
+      long elapsed = System.nanoTime() - start;
+      assertThat(elapsed)
+          .as("frame %s took %d ms", frame, elapsed / 1_000_000)
+          .isLessThan(MAX_CALL_NANOS);
     } finally {
       registered.close(CloseReason.SERVER_SHUTDOWN);
       REGISTRY.unregister(registered.id());

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Fuzzes {@link SecurityEvent#fromMap(Map)}: it returns an event or throws the documented {@link
@@ -81,11 +82,18 @@ class SecurityEventFuzzTest {
       map = (Map<?, ?>) integerKeys(map);
     }
 
-    SecurityEvent event;
-    long start = System.nanoTime();
-    try {
-      event = SecurityEvent.fromMap(map);
-    } catch (InvalidPayloadException e) {
+    Map<?, ?> input = map;
+    Object outcome =
+        timed(
+            "fromMap",
+            () -> {
+              try {
+                return SecurityEvent.fromMap(input);
+              } catch (InvalidPayloadException e) {
+                return e;
+              }
+            });
+    if (outcome instanceof InvalidPayloadException e) {
       assertThat(e.getMessage()).startsWith("Invalid event message format: field '");
       assertThat(
               SCHEMA_FIELDS.contains(e.field())
@@ -94,10 +102,8 @@ class SecurityEventFuzzTest {
           .as("field %s of %s", e.field(), e.getMessage())
           .isTrue();
       return;
-    } finally {
-      long elapsed = System.nanoTime() - start;
-      assertThat(elapsed).as("fromMap took %d ms", elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
     }
+    SecurityEvent event = (SecurityEvent) outcome;
 
     assertThat(event.riskScore()).isBetween(0, 100);
     assertThat(event.batchId()).isNotBlank();
@@ -111,6 +117,23 @@ class SecurityEventFuzzTest {
       String wire = CODEC.encode(Envelope.event(event));
       assertThat(CODEC.decode(wire)).as(wire).isEqualTo(Envelope.event(event));
     }
+  }
+
+  /**
+   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
+   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
+   * an input that is slow in itself is slow again.
+   */
+  private static <T> T timed(String what, Supplier<T> call) {
+    long start = System.nanoTime();
+    T result = call.get();
+    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
+      start = System.nanoTime();
+      call.get();
+      long elapsed = System.nanoTime() - start;
+      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
+    }
+    return result;
   }
 
   /** Integers as the narrowest boxed type that holds them, decimals as floats. */
