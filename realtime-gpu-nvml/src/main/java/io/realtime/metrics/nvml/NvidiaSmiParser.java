@@ -3,7 +3,6 @@ package io.realtime.metrics.nvml;
 import io.realtime.metrics.GpuReading;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Reads the output of {@code nvidia-smi --query-gpu=index,name,temperature.gpu,power.draw,
@@ -23,8 +22,8 @@ public final class NvidiaSmiParser {
   /** 2^63 as a double: bytes at or past it do not fit in a long. */
   private static final double MAX_BYTES = 0x1p63;
 
-  private static final Pattern INDEX = Pattern.compile("[0-9]{1,10}");
-  private static final Pattern NUMBER = Pattern.compile("[0-9]{1,20}(\\.[0-9]{1,20})?");
+  /** The most digits read on either side of the point: more than any reading has. */
+  private static final int MAX_DIGITS = 20;
 
   private NvidiaSmiParser() {}
 
@@ -61,7 +60,7 @@ public final class NvidiaSmiParser {
   /** A GPU index: a decimal integer from 0 to {@link Integer#MAX_VALUE}, or null. */
   private static Integer index(String field) {
     String text = field.trim();
-    if (!INDEX.matcher(text).matches()) {
+    if (digits(text, 0) != text.length() || text.length() > 10) {
       return null;
     }
     long index = Long.parseLong(text);
@@ -71,11 +70,27 @@ public final class NvidiaSmiParser {
   /** A reading: a finite, non-negative decimal as nvidia-smi prints it, or null. */
   private static Double number(String field) {
     String text = field.trim();
-    if (!NUMBER.matcher(text).matches()) {
+    int point = digits(text, 0);
+    boolean decimal =
+        point > 0
+            && (point == text.length()
+                || (text.charAt(point) == '.' && digits(text, point + 1) == text.length()));
+    if (!decimal || point > MAX_DIGITS || text.length() - point > MAX_DIGITS + 1) {
       return null;
     }
     double value = Double.parseDouble(text);
     return Double.isFinite(value) ? value : null;
+  }
+
+  /**
+   * Returns the end of the run of ASCII digits starting at {@code from}, or -1 when there is none.
+   */
+  private static int digits(String text, int from) {
+    int end = from;
+    while (end < text.length() && text.charAt(end) >= '0' && text.charAt(end) <= '9') {
+      end++;
+    }
+    return end > from ? end : -1;
   }
 
   /** MiB in bytes, or null when there is no number or a long cannot hold it. */

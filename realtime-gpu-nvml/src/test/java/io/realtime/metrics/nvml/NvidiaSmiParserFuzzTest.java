@@ -59,7 +59,9 @@ class NvidiaSmiParserFuzzTest {
     // A line as nvidia-smi writes it, with values taken from the input, reads back.
     int hash = output.hashCode();
     int index = (hash >>> 1) % 16;
-    String name = output.replaceAll("[,\\r\\n]", "").trim();
+    StringBuilder kept = new StringBuilder();
+    output.chars().filter(c -> c != ',' && c != '\r' && c != '\n').forEach(kept::appendCodePoint);
+    String name = kept.toString().trim();
     long usedMib = Integer.toUnsignedLong(hash) % 200_000;
     long totalMib = usedMib + (hash & 0xffff);
     double temperature = (hash & 0x7f) + 0.5;
