@@ -8,7 +8,10 @@ import java.util.List;
  * of characters (dots included), {@code ?} one character, {@code [abc]} one of a set, {@code
  * [!abc]} one outside it, {@code [a-f]} a range (a reversed range such as {@code [z-a]} matches
  * nothing, as in Python); a {@code [} without its {@code ]} matches itself, and so does anything
- * else. Matching is exact (no case folding): callers lower-case both sides.
+ * else. Matching is exact (no case folding): callers lower-case both sides. One corner differs from
+ * CPython on purpose: only a {@code !} written right after the {@code [} negates, whereas CPython,
+ * once it drops a reversed range, reads a {@code !} that then comes first as a negation ({@code
+ * [e-c!-b]} is {@code [^-b]} there, the range {@code !}–{@code b} here).
  *
  * <p>Matching takes at most O(pattern length × text length) steps whatever the pattern: a run of
  * {@code *} is one star, and a mismatch backtracks only to the last star (the classic two-pointer

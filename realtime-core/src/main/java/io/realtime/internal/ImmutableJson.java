@@ -51,7 +51,14 @@ public final class ImmutableJson {
     return Collections.unmodifiableList(copy);
   }
 
-  private static Object copyValue(Object value) {
+  /**
+   * Copies a JSON value: objects and arrays deeply, anything else as is.
+   *
+   * @param value the value
+   * @return the copy
+   * @throws IllegalArgumentException if an object within has a key that is not a string
+   */
+  public static Object copyValue(Object value) {
     if (value instanceof Map<?, ?> nested) {
       return copyOf(nested);
     }

@@ -25,14 +25,17 @@ import io.realtime.message.payload.SystemStatus;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The JSON codec (Jackson). Field names are snake_case as in the original system; timestamps are
- * ISO-8601 UTC; unknown fields are accepted when decoding.
+ * ISO-8601 UTC; unknown fields are accepted when decoding. Numbers beyond the range of a double
+ * ({@code 1e400}) do not decode: they are an {@code invalid_message_format} error.
  */
 public final class JsonMessageCodec implements MessageCodec {
 
@@ -139,11 +142,39 @@ public final class JsonMessageCodec implements MessageCodec {
       throw new MessageFormatException(
           ErrorCode.INVALID_JSON, "Invalid JSON: empty message", rawPreview(null), null);
     }
+    JsonNode root;
     try {
-      return mapper.readTree(text);
+      root = mapper.readTree(text);
     } catch (JsonProcessingException e) {
       throw new MessageFormatException(
           ErrorCode.INVALID_JSON, "Invalid JSON: " + e.getOriginalMessage(), rawPreview(text), e);
+    }
+    requireFiniteNumbers(root);
+    return root;
+  }
+
+  /**
+   * Refuses numbers that a double cannot hold ({@code 1e400} reads as infinity): written back they
+   * would be the string {@code "Infinity"}, not the number the sender wrote.
+   */
+  private static void requireFiniteNumbers(JsonNode root) {
+    if (!root.isContainerNode()) {
+      return;
+    }
+    Deque<JsonNode> pending = new ArrayDeque<>();
+    pending.push(root);
+    while (!pending.isEmpty()) {
+      JsonNode node = pending.pop();
+      if (node.isContainerNode()) {
+        node.elements().forEachRemaining(pending::push);
+      } else if (node.isDouble() || node.isFloat()) {
+        if (!Double.isFinite(node.doubleValue())) {
+          throw formatError(
+              "Number out of range: at most about 1.8e308 in magnitude",
+              "number out of range",
+              null);
+        }
+      }
     }
   }
 

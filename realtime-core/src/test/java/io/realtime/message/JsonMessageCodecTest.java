@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.message.payload.SystemStatus;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -138,5 +139,34 @@ class JsonMessageCodecTest {
     assertThatThrownBy(() -> codec.encode(envelope))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot encode a custom message");
+  }
+
+  /**
+   * Found by JsonMessageCodecFuzzTest: 1e400 read as Infinity and went out as the string
+   * "Infinity".
+   */
+  @Test
+  void numbersBeyondTheRangeOfADoubleAreInvalidFormats() {
+    for (String text :
+        new String[] {
+          "{\"type\":\"x\",\"data\":{\"n\":1e400}}",
+          "{\"type\":\"x\",\"data\":{\"n\":[1,{\"m\":-1e400}]}}",
+          "{\"type\":\"ping\",\"lastSeq\":1e999}",
+          "{\"type\":\"event\",\"data\":{\"id\":1e400}}"
+        }) {
+      for (var decode :
+          List.<java.util.function.Function<String, ?>>of(codec::decode, codec::decodeClient)) {
+        assertThatThrownBy(() -> decode.apply(text))
+            .as(text)
+            .isInstanceOfSatisfying(
+                MessageFormatException.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo(ErrorCode.INVALID_MESSAGE_FORMAT);
+                  assertThat(e.getMessage()).contains("out of range");
+                });
+      }
+    }
+    assertThat(codec.decode("{\"type\":\"x\",\"data\":{\"n\":1.7976931348623157e308}}"))
+        .isEqualTo(Envelope.of("x", Map.of("n", Double.MAX_VALUE)));
   }
 }

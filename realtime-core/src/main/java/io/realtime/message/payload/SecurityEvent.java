@@ -8,6 +8,8 @@ import io.realtime.internal.ImmutableJson;
 import io.realtime.message.InvalidPayloadException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -124,7 +126,8 @@ public record SecurityEvent(
    * event_id}, {@code batch_id}, {@code camera_id}, {@code risk_score} (an integer from 0 to 100),
    * {@code risk_level} (low, medium, high or critical, in any case) and {@code summary} are
    * required; {@code started_at} may be null or absent. Numbers with a fractional part are not
-   * integers; strings are not numbers.
+   * integers, nor are NaN and the infinities; strings are not numbers. Every other field is kept as
+   * an extra and must be JSON: finite numbers, objects with string keys.
    *
    * @param data the event object
    * @return the validated event, risk level in lower case
@@ -155,7 +158,7 @@ public record SecurityEvent(
         throw new InvalidPayloadException(KIND, "(key)", entry.getKey(), "a string");
       }
       if (!SCHEMA_FIELDS.contains(key)) {
-        extra.put(key, entry.getValue());
+        extra.put(key, jsonValue(key, entry.getValue()));
       }
     }
     return new SecurityEvent(
@@ -181,6 +184,31 @@ public record SecurityEvent(
     return integer;
   }
 
+  private static Object jsonValue(String field, Object value) {
+    try {
+      Object copy = ImmutableJson.copyValue(value);
+      if (hasFiniteNumbers(copy)) {
+        return copy;
+      }
+    } catch (IllegalArgumentException notJson) {
+      // reported below with the field and value
+    }
+    throw new InvalidPayloadException(
+        KIND, field, value, "JSON (finite numbers, objects with string keys)");
+  }
+
+  /** NaN and the infinities have no JSON form: written out they would become strings. */
+  private static boolean hasFiniteNumbers(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      return map.values().stream().allMatch(SecurityEvent::hasFiniteNumbers);
+    }
+    if (value instanceof Collection<?> values) {
+      return values.stream().allMatch(SecurityEvent::hasFiniteNumbers);
+    }
+    return !(value instanceof Double || value instanceof Float)
+        || Double.isFinite(((Number) value).doubleValue());
+  }
+
   private static Long asInteger(Object value) {
     if (value instanceof Integer
         || value instanceof Long
@@ -190,6 +218,10 @@ public record SecurityEvent(
     }
     if (value instanceof BigInteger big) {
       return big.bitLength() < 64 ? big.longValue() : null;
+    }
+    if ((value instanceof Double || value instanceof Float)
+        && !Double.isFinite(((Number) value).doubleValue())) {
+      return null;
     }
     if (value instanceof Double || value instanceof Float || value instanceof BigDecimal) {
       BigDecimal decimal = new BigDecimal(value.toString());
@@ -219,6 +251,27 @@ public record SecurityEvent(
       throw new InvalidPayloadException(KIND, field, value, "a non-blank string");
     }
     return text;
+  }
+
+  /**
+   * Returns the event as the JSON object {@link #fromMap(Map)} reads: the schema fields in their
+   * wire order ({@code started_at} even when null, the risk level in lower case), then the extra
+   * fields in theirs. {@code fromMap(event.toMap())} equals the event.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("id", id);
+    map.put("event_id", eventId);
+    map.put("batch_id", batchId);
+    map.put("camera_id", cameraId);
+    map.put("risk_score", riskScore);
+    map.put("risk_level", riskLevel.wireName());
+    map.put("summary", summary);
+    map.put("started_at", startedAt);
+    map.putAll(extra);
+    return Collections.unmodifiableMap(map);
   }
 
   /**

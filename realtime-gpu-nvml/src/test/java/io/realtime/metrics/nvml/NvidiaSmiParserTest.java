@@ -36,6 +36,40 @@ class NvidiaSmiParserTest {
     assertThat(NvidiaSmiParser.parse(output)).extracting(GpuReading::name).containsExactly("A100");
   }
 
+  /**
+   * Found by NvidiaSmiParserFuzzTest: Double.parseDouble took NaN, Infinity, negative numbers and
+   * 1e400, which reached the dashboard as "NaN" strings, negative or saturated bytes.
+   */
+  @Test
+  void numbersAreNonNegativeDecimalsAndAnythingElseIsLeftNull() {
+    for (String odd :
+        new String[] {
+          "NaN", "Infinity", "-5", "1e400", "1e3", "0x1p4", "1d", "2f", "+3", ".5", "5."
+        }) {
+      String output = "0, A100, " + odd + ", " + odd + ", " + odd + ", " + odd + ", " + odd;
+
+      assertThat(NvidiaSmiParser.parse(output))
+          .as(odd)
+          .containsExactly(new GpuReading(0, "A100", null, null, null, null, null));
+    }
+    assertThat(NvidiaSmiParser.parse("0, A100, 0.5, 12.25, 7, 8796093022207, 100"))
+        .containsExactly(
+            new GpuReading(0, "A100", 100.0, 7 * MIB, 8796093022207L * MIB, 0.5, 12.25));
+    // Memory beyond what a long holds in bytes is not a reading either.
+    assertThat(NvidiaSmiParser.parse("0, A100, 1, 1, 8796093022208, 99999999999999999999, 1"))
+        .containsExactly(new GpuReading(0, "A100", 1.0, null, null, 1.0, 1.0));
+  }
+
+  @Test
+  void anIndexIsANonNegativeIntegerOrTheLineIsSkipped() {
+    for (String index : new String[] {"1.5", "-1", "1e10", "2147483648", "NaN", "\u0661"}) {
+      assertThat(NvidiaSmiParser.parse(index + ", A100, 1, 1, 1, 1, 1")).as(index).isEmpty();
+    }
+    assertThat(NvidiaSmiParser.parse("2147483647, A100, 1, 1, 1, 1, 1"))
+        .extracting(GpuReading::index)
+        .containsExactly(Integer.MAX_VALUE);
+  }
+
   private static String recorded(String name) throws IOException {
     try (InputStream in = NvidiaSmiParserTest.class.getResourceAsStream("/nvidia-smi/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

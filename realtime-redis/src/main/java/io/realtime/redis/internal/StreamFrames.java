@@ -5,8 +5,10 @@ import io.realtime.transport.TransportMessage;
 /**
  * The framing of stream messages on Redis: {@code <RS>rt|<seq>|<epoch>|<payload>}, where RS is the
  * ASCII record separator (0x1E), which JSON text never starts with. A message without the frame was
- * published by a producer outside the library and is a plain message. Heartbeats of cluster
- * subscribers are {@code <RS>hb|<id>}.
+ * published by a producer outside the library and is a plain message, and so is text that looks
+ * like a frame but is not one the append script writes (an offset that is not a positive decimal in
+ * ASCII digits without a sign or leading zero, or beyond {@link Long#MAX_VALUE}). Heartbeats of
+ * cluster subscribers are {@code <RS>hb|<id>}.
  *
  * <p>This class is internal and is hence not for public use.
  */
@@ -31,17 +33,34 @@ public final class StreamFrames {
     if (text.startsWith(STREAM_PREFIX)) {
       int seqEnd = text.indexOf('|', STREAM_PREFIX.length());
       int epochEnd = seqEnd < 0 ? -1 : text.indexOf('|', seqEnd + 1);
-      if (epochEnd > 0) {
+      if (epochEnd > 0 && isOffset(text, STREAM_PREFIX.length(), seqEnd)) {
         try {
-          long seq = Long.parseLong(text.substring(STREAM_PREFIX.length(), seqEnd));
+          long seq = Long.parseLong(text, STREAM_PREFIX.length(), seqEnd, 10);
           String epoch = text.substring(seqEnd + 1, epochEnd);
           return new TransportMessage(channel, text.substring(epochEnd + 1), seq, epoch);
-        } catch (IllegalArgumentException malformed) {
+        } catch (NumberFormatException pastLongMaxValue) {
           // falls through: delivered as is
         }
       }
     }
     return TransportMessage.plain(channel, text);
+  }
+
+  /**
+   * Tells whether {@code text[from, to)} is an offset as the append script writes it: ASCII digits
+   * without a sign or a leading zero, so that the frame read is the frame written.
+   */
+  private static boolean isOffset(String text, int from, int to) {
+    if (to <= from || to - from > 19 || text.charAt(from) == '0') {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

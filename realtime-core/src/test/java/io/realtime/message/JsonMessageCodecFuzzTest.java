@@ -1,0 +1,80 @@
+package io.realtime.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.function.Supplier;
+
+/**
+ * Fuzzes the JSON codec's decoding: any text either decodes or fails with a {@link
+ * MessageFormatException} whose error reply can be sent; whatever decodes encodes again and decodes
+ * to an equal message, and re-encoding that is stable. Seeds: {@code
+ * src/test/resources/io/realtime/message/JsonMessageCodecFuzzTestInputs/decode/}; see
+ * docs/fuzzing.md.
+ */
+class JsonMessageCodecFuzzTest {
+
+  /** The longest one call may take; generous, for GC pauses on a loaded 2-core machine. */
+  private static final long MAX_CALL_NANOS = Long.getLong("fuzz.maxCallMillis", 1000) * 1_000_000L;
+
+  private static final MessageCodec CODEC = MessageCodec.json();
+
+  static {
+    // Loads and warms the codec, so that the first timed call does not pay for it.
+    CODEC.encode(CODEC.decode("{\"type\":\"event.x\",\"data\":{\"a\":[1,2.5,null]}}"));
+  }
+
+  @FuzzTest(maxDuration = "20s")
+  void decode(FuzzedDataProvider data) {
+    String text = data.consumeRemainingAsString();
+
+    Message message = timed("decode", () -> decodeOrReply(() -> CODEC.decode(text)));
+    if (message != null) {
+      String encoded = timed("encode", () -> CODEC.encode(message));
+      Message again = timed("decode", () -> CODEC.decode(encoded));
+      assertThat(again).as("decode(encode(decode(%s)))", text).isEqualTo(message);
+      assertThat(CODEC.encode(again)).as("re-encoding of %s", encoded).isEqualTo(encoded);
+    }
+
+    ClientMessage client =
+        timed("decodeClient", () -> decodeOrReply(() -> CODEC.decodeClient(text)));
+    if (client != null) {
+      assertThat(client.type()).isNotBlank().hasSizeLessThanOrEqualTo(MessageTypes.MAX_TYPE_LENGTH);
+      assertThat(client.normalizedType()).isNotNull();
+    }
+  }
+
+  /**
+   * Runs a decode; a {@link MessageFormatException} (the one documented failure) must carry a code
+   * and an error reply that encodes and decodes, as the client gets it.
+   */
+  private static <T> T decodeOrReply(Supplier<T> decode) {
+    try {
+      return decode.get();
+    } catch (MessageFormatException e) {
+      assertThat(e.code()).isNotNull();
+      ErrorReply reply = e.toErrorReply();
+      String wire = CODEC.encode(reply);
+      assertThat(CODEC.decode(wire)).isInstanceOf(ErrorReply.class);
+      return null;
+    }
+  }
+
+  /**
+   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
+   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
+   * an input that is slow in itself is slow again.
+   */
+  private static <T> T timed(String what, Supplier<T> call) {
+    long start = System.nanoTime();
+    T result = call.get();
+    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
+      start = System.nanoTime();
+      call.get();
+      long elapsed = System.nanoTime() - start;
+      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
+    }
+    return result;
+  }
+}
