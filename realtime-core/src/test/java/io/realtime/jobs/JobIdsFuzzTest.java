@@ -1,11 +1,11 @@
 package io.realtime.jobs;
 
+import static io.realtime.fuzz.CallBound.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.util.function.Supplier;
 
 /**
  * Fuzzes the job-id validator against a character-by-character reference of its rule. Seeds: {@code
@@ -14,8 +14,6 @@ import java.util.function.Supplier;
 class JobIdsFuzzTest {
 
   /** The longest one call may take; generous, for GC pauses on a loaded 2-core machine. */
-  private static final long MAX_CALL_NANOS = Long.getLong("fuzz.maxCallMillis", 1000) * 1_000_000L;
-
   @FuzzTest(maxDuration = "20s")
   void validator(FuzzedDataProvider data) {
     String candidate = data.consumeRemainingAsString();
@@ -37,23 +35,6 @@ class JobIdsFuzzTest {
           .withMessageEndingWith("starting with a letter or digit");
       assertThatIllegalArgumentException().isThrownBy(() -> JobIds.logChannel(candidate));
     }
-  }
-
-  /**
-   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
-   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
-   * an input that is slow in itself is slow again.
-   */
-  private static <T> T timed(String what, Supplier<T> call) {
-    long start = System.nanoTime();
-    T result = call.get();
-    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
-      start = System.nanoTime();
-      call.get();
-      long elapsed = System.nanoTime() - start;
-      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
-    }
-    return result;
   }
 
   /** The rule, spelt out: 1 to 128 of [A-Za-z0-9._-], the first a letter or digit. */

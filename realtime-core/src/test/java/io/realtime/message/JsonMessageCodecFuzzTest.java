@@ -1,5 +1,6 @@
 package io.realtime.message;
 
+import static io.realtime.fuzz.CallBound.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -16,8 +17,6 @@ import java.util.function.Supplier;
 class JsonMessageCodecFuzzTest {
 
   /** The longest one call may take; generous, for GC pauses on a loaded 2-core machine. */
-  private static final long MAX_CALL_NANOS = Long.getLong("fuzz.maxCallMillis", 1000) * 1_000_000L;
-
   private static final MessageCodec CODEC = MessageCodec.json();
 
   static {
@@ -59,22 +58,5 @@ class JsonMessageCodecFuzzTest {
       assertThat(CODEC.decode(wire)).isInstanceOf(ErrorReply.class);
       return null;
     }
-  }
-
-  /**
-   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
-   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
-   * an input that is slow in itself is slow again.
-   */
-  private static <T> T timed(String what, Supplier<T> call) {
-    long start = System.nanoTime();
-    T result = call.get();
-    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
-      start = System.nanoTime();
-      call.get();
-      long elapsed = System.nanoTime() - start;
-      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
-    }
-    return result;
   }
 }

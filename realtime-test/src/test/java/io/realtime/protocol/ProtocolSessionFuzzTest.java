@@ -1,5 +1,6 @@
 package io.realtime.protocol;
 
+import static io.realtime.fuzz.CallBound.MAX_CALL_NANOS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -36,9 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 class ProtocolSessionFuzzTest {
 
   /** The longest one frame may take; generous, for GC pauses on a loaded 2-core machine. */
-  private static final long MAX_CALL_NANOS = Long.getLong("fuzz.maxCallMillis", 1000) * 1_000_000L;
-
   private static final int MAX_FRAMES = 16;
+
   private static final int MAX_MESSAGE_CHARS = 1_024;
 
   private static final MessageCodec CODEC = MessageCodec.json();

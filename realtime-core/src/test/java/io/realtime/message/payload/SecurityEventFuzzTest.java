@@ -1,5 +1,6 @@
 package io.realtime.message.payload;
 
+import static io.realtime.fuzz.CallBound.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Fuzzes {@link SecurityEvent#fromMap(Map)}: it returns an event or throws the documented {@link
@@ -36,9 +36,8 @@ import java.util.function.Supplier;
 class SecurityEventFuzzTest {
 
   /** The longest one call may take; generous, for GC pauses on a loaded 2-core machine. */
-  private static final long MAX_CALL_NANOS = Long.getLong("fuzz.maxCallMillis", 1000) * 1_000_000L;
-
   private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final ObjectMapper BIG_NUMBERS =
       JsonMapper.builder()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -117,23 +116,6 @@ class SecurityEventFuzzTest {
       String wire = CODEC.encode(Envelope.event(event));
       assertThat(CODEC.decode(wire)).as(wire).isEqualTo(Envelope.event(event));
     }
-  }
-
-  /**
-   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
-   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
-   * an input that is slow in itself is slow again.
-   */
-  private static <T> T timed(String what, Supplier<T> call) {
-    long start = System.nanoTime();
-    T result = call.get();
-    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
-      start = System.nanoTime();
-      call.get();
-      long elapsed = System.nanoTime() - start;
-      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
-    }
-    return result;
   }
 
   /** Integers as the narrowest boxed type that holds them, decimals as floats. */

@@ -1,12 +1,12 @@
 package io.realtime.metrics.nvml;
 
+import static io.realtime.fuzz.CallBound.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.realtime.metrics.GpuReading;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Fuzzes the parsing of {@code nvidia-smi} output: any text parses without an exception into at
@@ -21,8 +21,6 @@ import java.util.function.Supplier;
 class NvidiaSmiParserFuzzTest {
 
   /** The longest one call may take; generous, for GC pauses on a loaded 2-core machine. */
-  private static final long MAX_CALL_NANOS = Long.getLong("fuzz.maxCallMillis", 1000) * 1_000_000L;
-
   private static final long MIB = 1024L * 1024L;
 
   static {
@@ -97,22 +95,5 @@ class NvidiaSmiParserFuzzTest {
 
   private static List<GpuReading> timedParse(String output) {
     return timed("parse", () -> NvidiaSmiParser.parse(output));
-  }
-
-  /**
-   * Runs a call and fails if it takes longer than the bound twice in a row: the first run of a code
-   * path pays for class loading and Jazzer's instrumentation, and any run may meet a GC pause, but
-   * an input that is slow in itself is slow again.
-   */
-  private static <T> T timed(String what, Supplier<T> call) {
-    long start = System.nanoTime();
-    T result = call.get();
-    if (System.nanoTime() - start >= MAX_CALL_NANOS) {
-      start = System.nanoTime();
-      call.get();
-      long elapsed = System.nanoTime() - start;
-      assertThat(elapsed).as("%s took %d ms", what, elapsed / 1_000_000).isLessThan(MAX_CALL_NANOS);
-    }
-    return result;
   }
 }
