@@ -95,6 +95,8 @@ public final class RawWebSocketClient implements AutoCloseable {
   private final List<String> texts = new CopyOnWriteArrayList<>();
   private final List<byte[]> pings = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
+  private final java.util.concurrent.atomic.AtomicInteger framesAfterClose =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Object writeLock = new Object();
   private final Thread reader;
 
@@ -585,11 +587,13 @@ public final class RawWebSocketClient implements AutoCloseable {
             payload[i] ^= mask[i & 3];
           }
         }
+        if (closed.isDone()) {
+          // RFC 6455 5.5.1: after its close frame a server sends nothing more. Count what it does.
+          framesAfterClose.incrementAndGet();
+          continue;
+        }
         switch (opcode) {
-          case OPCODE_CLOSE -> {
-            closed.complete(closeOf(payload));
-            return;
-          }
+          case OPCODE_CLOSE -> closed.complete(closeOf(payload));
           case OPCODE_PING -> pings.add(payload);
           case OPCODE_PONG -> {
             // unsolicited pongs are allowed and mean nothing
@@ -634,6 +638,16 @@ public final class RawWebSocketClient implements AutoCloseable {
       throw new EOFException("the connection ended inside a frame header");
     }
     return b;
+  }
+
+  /**
+   * Returns how many frames the server sent after its close frame, until it closed the connection
+   * (or this client did): none from a server that follows RFC 6455.
+   *
+   * @return the count so far
+   */
+  public int framesAfterClose() {
+    return framesAfterClose.get();
   }
 
   private void ended(String why) {

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.realtime.admission.SlidingWindowRateLimiter;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
+import io.realtime.message.Envelope;
+import io.realtime.message.payload.RiskLevel;
+import io.realtime.message.payload.SecurityEvent;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.test.RawWebSocketClient;
 import io.realtime.test.RawWebSocketClient.Close;
@@ -62,6 +65,7 @@ abstract class FrameLimitsSuite {
   private final InMemoryTransport transport = InMemoryTransport.create();
   private final ConnectionRegistry registry = ConnectionRegistry.builder().build();
   private int port;
+  private EventBroadcaster events;
 
   @AfterEach
   void stop() throws Exception {
@@ -73,7 +77,7 @@ abstract class FrameLimitsSuite {
   }
 
   private void start() throws Exception {
-    EventBroadcaster events = EventBroadcaster.builder(transport, registry).build();
+    events = EventBroadcaster.builder(transport, registry).build();
     events.start();
     closeables.add(events);
     RealtimeWebSocket websocket =
@@ -86,6 +90,33 @@ abstract class FrameLimitsSuite {
     WebSocketServerUnderTest server = server();
     closeables.add(server);
     port = server.start(websocket);
+  }
+
+  @Test
+  void nothingIsSentAfterTheCloseFrame() throws Exception {
+    start();
+    RawWebSocketClient client = raw();
+
+    client.sendFrameHeader(RawWebSocketClient.OPCODE_TEXT, true, 4L << 20);
+    sendQuietly(() -> client.sendPayload(ascii(textBytesReadBeforeRefusal() + 1)));
+    assertThat(awaitCloseOrReport(client, REFUSAL).code()).isEqualTo(TOO_BIG);
+    // Events keep coming while the server finishes closing: none may follow its close frame.
+    long[] n = {0};
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(Duration.ofSeconds(3))
+        .until(
+            () -> {
+              n[0]++;
+              events
+                  .publish(
+                      Envelope.event(
+                          SecurityEvent.of(
+                              n[0], n[0], "b", "gate", 10, RiskLevel.LOW, "after close", null)))
+                  .toCompletableFuture()
+                  .join();
+              return client.framesAfterClose() == 0;
+            });
   }
 
   private RawWebSocketClient raw() throws IOException {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -34,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * copied. When a data frame's declared length, added to its message so far, passes {@link
  * MessageLimits#textBytes()} (text) or {@link MessageLimits#binaryBytes()} (binary), the filter
  * writes a close frame 1009 {@code Message too big...} itself, passes nothing more of that
- * connection to Tyrus, reads and drops what the client still sends for a short while so the close
- * frame is not lost to a TCP reset, then closes the connection; Tyrus's endpoint sees it close with
- * 1006. A control frame over 125 bytes or a broken sequence of data frames is refused in the same
- * way with 1002. Other connections, and HTTP requests, pass untouched.
+ * connection to Tyrus, lets nothing Tyrus still writes follow the close frame (those writes fail),
+ * reads and drops what the client still sends for a short while so the close frame is not lost to a
+ * TCP reset, then closes the connection; Tyrus's endpoint sees it close with 1006. A control frame
+ * over 125 bytes or a broken sequence of data frames is refused in the same way with 1002. Other
+ * connections, and HTTP requests, pass untouched.
  *
  * <p>Thread-safe; one instance serves every connection of a listener.
  */
@@ -49,6 +51,11 @@ public final class FrameLimitFilter extends BaseFilter {
   static final Duration LINGER = Duration.ofSeconds(1);
 
   private static final int SWITCHING_PROTOCOLS = 101;
+
+  /** The close frame written to a refused connection: the one write that may still go out. */
+  private static final Attribute<Buffer> CLOSE_FRAME =
+      Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
+          FrameLimitFilter.class.getName() + ".close");
 
   private static final Attribute<FrameTracker> TRACKER =
       Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(
@@ -78,6 +85,16 @@ public final class FrameLimitFilter extends BaseFilter {
   @Override
   public NextAction handleWrite(FilterChainContext ctx) throws IOException {
     Object message = ctx.getMessage();
+    Buffer closeFrame = CLOSE_FRAME.get(ctx.getConnection());
+    if (closeFrame != null && message != closeFrame) {
+      // RFC 6455 5.5.1: nothing follows a close frame. Tyrus does not know the connection is
+      // closing and keeps sending until it is; its writes fail instead of going out.
+      CompletionHandler<?> handler = ctx.getTransportContext().getCompletionHandler();
+      if (handler != null) {
+        handler.failed(new IOException("the connection is closing: message too big"));
+      }
+      return ctx.getStopAction();
+    }
     if (message instanceof HttpPacket packet) {
       HttpHeader header = packet.getHttpHeader();
       if (header instanceof HttpResponsePacket response
@@ -117,9 +134,12 @@ public final class FrameLimitFilter extends BaseFilter {
         connection.getPeerAddress(),
         refusal.code(),
         refusal.reason());
-    connection.write(Buffers.wrap(ctx.getMemoryManager(), refusal.closeFrame()));
+    Buffer closeFrame = Buffers.wrap(ctx.getMemoryManager(), refusal.closeFrame());
+    CLOSE_FRAME.set(connection, closeFrame);
+    connection.write(closeFrame);
+    // Not a graceful close: that would wait for a client that does not read to take the queue.
     CompletableFuture.delayedExecutor(LINGER.toMillis(), TimeUnit.MILLISECONDS)
-        .execute(connection::closeSilently);
+        .execute(connection::terminateSilently);
     return ctx.getStopAction();
   }
 }
