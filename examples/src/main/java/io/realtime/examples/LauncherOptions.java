@@ -98,6 +98,8 @@ public record LauncherOptions(
   private static final Pattern IPV4 =
       Pattern.compile(
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:\\s]*):[^/@\\s]*@");
+
   private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
   /** The text of {@code --help}. */
@@ -216,7 +218,12 @@ public record LauncherOptions(
         case "--health" -> health(health, value(args, ++i, flag));
         case "--llm-slots" -> slots = url(flag, value(args, ++i, flag));
         case "--breaker-recovery" -> breakerRecovery = duration(flag, value(args, ++i, flag));
-        default -> throw new IllegalArgumentException("unknown option '" + flag + "' (see --help)");
+        default ->
+            // A mistyped "--api-key=SECRET" must not print the secret: only the name is echoed.
+            throw new IllegalArgumentException(
+                "unknown option '"
+                    + (flag.indexOf('=') < 0 ? flag : flag.substring(0, flag.indexOf('=')) + "=…")
+                    + "' (see --help; values follow their flag after a space)");
       }
     }
     if (tokenFile != null) {
@@ -429,7 +436,8 @@ public record LauncherOptions(
   private static void health(Map<String, URI> health, String text) {
     int equals = text.indexOf('=');
     if (equals < 1) {
-      throw new IllegalArgumentException("--health must be NAME=URL, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "--health must be NAME=URL, got '" + redactUserInfo(text) + "'");
     }
     String name = text.substring(0, equals);
     if (health.put(name, url("--health", text.substring(equals + 1))) != null) {
@@ -446,7 +454,13 @@ public record LauncherOptions(
     } catch (URISyntaxException e) {
       // reported below
     }
-    throw new IllegalArgumentException(flag + " needs an http(s) URL, got '" + text + "'");
+    throw new IllegalArgumentException(
+        flag + " needs an http(s) URL, got '" + redactUserInfo(text) + "'");
+  }
+
+  /** Masks the password of a URL's user info: {@code http://u:pw@h/} reads {@code u:****@h}. */
+  static String redactUserInfo(Object url) {
+    return url == null ? null : USER_INFO_PASSWORD.matcher(url.toString()).replaceAll("$1:****@");
   }
 
   private static String value(String[] args, int index, String flag) {
@@ -530,9 +544,9 @@ public record LauncherOptions(
         + ", nvmlLibrary="
         + nvmlLibrary
         + ", aiHealth="
-        + aiHealth
+        + redactUserInfo(aiHealth)
         + ", llmSlots="
-        + llmSlotsUrl
+        + redactUserInfo(llmSlotsUrl)
         + ", breakerRecovery="
         + breakerRecovery
         + ", allowedOrigins="

@@ -145,4 +145,29 @@ class LauncherOptionsTest {
     assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--token", " "))
         .hasMessage("--token must not be blank");
   }
+
+  @Test
+  void noSecretIsEchoedByAnErrorOrTheSummary() {
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-key=s3cr3tKEY"))
+        .hasMessageContaining("--api-key")
+        .hasMessageNotContaining("s3cr3tKEY");
+    assertThatThrownBy(
+            () -> LauncherOptions.parse(Map.of(), "--postgres=jdbc:postgresql://h/db?password=pw1"))
+        .hasMessageNotContaining("pw1");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--llm-slots", "ftp://u:pw2@host/x"))
+        .hasMessageContaining("--llm-slots")
+        .hasMessageNotContaining("pw2");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--health", "ai=ftp://u:pw3@host/"))
+        .hasMessageNotContaining("pw3");
+
+    String summary =
+        LauncherOptions.parse(
+                Map.of(),
+                "--health",
+                "ai=http://u:pw4@host:8000/health",
+                "--llm-slots",
+                "http://u:pw5@host:8080/slots")
+            .toString();
+    assertThat(summary).doesNotContain("pw4", "pw5").contains("u:****@host:8000");
+  }
 }
