@@ -323,23 +323,12 @@ public record LauncherOptions(
     } catch (AccessDeniedException e) {
       throw new IllegalArgumentException(
           "cannot read " + flag + " " + file + ": permission denied");
-    } catch (FileSystemException e) {
-      throw new IllegalArgumentException(
-          "cannot read "
-              + flag
-              + " "
-              + file
-              + ": "
-              + Objects.requireNonNullElse(e.getReason(), "I/O error"));
     } catch (IOException e) {
-      // The JDK's messages here name the failure ("Is a directory"), never the file's bytes.
+      // The JDK's messages here name the failure ("Is a directory"), never the file's bytes; a
+      // FileSystemException's message would repeat the path, its reason does not.
+      String why = e instanceof FileSystemException failure ? failure.getReason() : e.getMessage();
       throw new IllegalArgumentException(
-          "cannot read "
-              + flag
-              + " "
-              + file
-              + ": "
-              + Objects.requireNonNullElse(e.getMessage(), "I/O error"));
+          "cannot read " + flag + " " + file + ": " + Objects.requireNonNullElse(why, "I/O error"));
     }
     if (bytes.length > MAX_SECRET_FILE_BYTES) {
       throw new IllegalArgumentException(

@@ -15,11 +15,11 @@ import io.realtime.message.ResyncRequest;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.message.payload.ServiceStatus;
+import io.realtime.test.ForwardingTransport;
 import io.realtime.test.ManualTime;
 import io.realtime.test.RecordingConnection;
 import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.StreamHistory;
-import io.realtime.transport.StreamPosition;
 import io.realtime.transport.Transport;
 import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportSubscription;
@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -392,33 +391,17 @@ class EventBroadcasterTest {
   }
 
   /** A transport whose next history read, once armed, waits until released. */
-  private static final class SlowHistoryTransport implements Transport {
-    private final Transport delegate;
+  private static final class SlowHistoryTransport extends ForwardingTransport {
     private final AtomicBoolean armed = new AtomicBoolean();
     final CountDownLatch reading = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
 
     SlowHistoryTransport(Transport delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     void blockNextRead() {
       armed.set(true);
-    }
-
-    @Override
-    public CompletionStage<StreamPosition> append(String channel, String payload) {
-      return delegate.append(channel, payload);
-    }
-
-    @Override
-    public CompletionStage<Void> publish(String channel, String payload) {
-      return delegate.publish(channel, payload);
-    }
-
-    @Override
-    public TransportSubscription subscribe(String channel, TransportListener listener) {
-      return delegate.subscribe(channel, listener);
     }
 
     @Override
@@ -437,11 +420,6 @@ class EventBroadcasterTest {
     @Override
     public String name() {
       return "slow-history(" + delegate.name() + ")";
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 
@@ -496,21 +474,10 @@ class EventBroadcasterTest {
   }
 
   /** Delivers every message twice and drops every third one, as a misbehaving backbone might. */
-  private static final class TamperingTransport implements Transport {
-    private final Transport delegate;
+  private static final class TamperingTransport extends ForwardingTransport {
 
     TamperingTransport(Transport delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public CompletionStage<StreamPosition> append(String channel, String payload) {
-      return delegate.append(channel, payload);
-    }
-
-    @Override
-    public CompletionStage<Void> publish(String channel, String payload) {
-      return delegate.publish(channel, payload);
+      super(delegate);
     }
 
     @Override
@@ -527,18 +494,8 @@ class EventBroadcasterTest {
     }
 
     @Override
-    public StreamHistory since(String channel, long offset) {
-      return delegate.since(channel, offset);
-    }
-
-    @Override
     public String name() {
       return "tampering";
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 
