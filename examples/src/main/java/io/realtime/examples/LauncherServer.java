@@ -4,6 +4,7 @@ import io.realtime.jakarta.ws.RealtimeWebSocket;
 import io.realtime.jakarta.ws.tyrus.RealtimeTyrusContainer;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
@@ -32,6 +33,9 @@ final class LauncherServer implements AutoCloseable {
   private static final String CONTEXT_PATH = "/";
   private static final String LISTENER = "realtime";
 
+  /** How much longer than the endpoints' idle timeout a silent socket is kept. */
+  private static final long IDLE_MARGIN_SECONDS = 5;
+
   private final HttpServer http;
   private final NetworkListener listener;
   private final RealtimeTyrusContainer container;
@@ -49,6 +53,8 @@ final class LauncherServer implements AutoCloseable {
    * @param host the address to bind, e.g. {@code 0.0.0.0}
    * @param port the port; 0 for one the system chooses ({@link #port()} tells which)
    * @param websocket the WebSocket endpoints
+   * @param idleTimeout the endpoints' idle timeout; a socket with no traffic for a little longer is
+   *     closed, whether it is an upgraded WebSocket or an HTTP connection
    * @param content serves every request that is not a WebSocket upgrade to an endpoint
    * @param beforeUpgrade Grizzly filters put in front of Tyrus's, in this order
    * @return the started server
@@ -59,6 +65,7 @@ final class LauncherServer implements AutoCloseable {
       String host,
       int port,
       RealtimeWebSocket websocket,
+      Duration idleTimeout,
       HttpHandler content,
       List<Filter> beforeUpgrade)
       throws IOException, DeploymentException {
@@ -67,10 +74,15 @@ final class LauncherServer implements AutoCloseable {
 
     HttpServer http = new HttpServer();
     NetworkListener listener = new NetworkListener(LISTENER, host, port);
-    // As Tyrus's own server: the worker threads run the endpoints, and HTTP keep-alive never
-    // closes an upgraded connection (the endpoints' heartbeat and idle timeout do).
+    // As Tyrus's own server, the worker threads run the endpoints. Grizzly's idle timeout covers
+    // every socket, upgraded or not: Tyrus turns it off (-1), which lets a socket that sends
+    // nothing, or half a request, stay open for ever. Here it is a little longer than the
+    // endpoints' own idle timeout, which closes an idle WebSocket properly first.
     listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
-    listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+    listener
+        .getKeepAlive()
+        .setIdleTimeoutInSeconds(
+            (int) Math.min(Integer.MAX_VALUE, idleTimeout.toSeconds() + IDLE_MARGIN_SECONDS));
     listener.registerAddOn(new WebSocketFilters(container, beforeUpgrade));
     http.addListener(listener);
 

@@ -132,6 +132,7 @@ public final class StandaloneLauncher {
             "0.0.0.0",
             options.port(),
             websocket,
+            options.idleTimeout(),
             new DashboardHandler(DashboardAssets.load()),
             beforeUpgrade);
     PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);

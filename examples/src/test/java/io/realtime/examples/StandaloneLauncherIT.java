@@ -293,6 +293,24 @@ class StandaloneLauncherIT {
   }
 
   @Test
+  void aSocketThatSendsNothingOrHalfARequestIsClosedAfterTheIdleTimeout() throws Exception {
+    int port = launchAndAwait(Map.of(), "--idle-timeout", "1s");
+
+    try (java.net.Socket silent = new java.net.Socket("127.0.0.1", port);
+        java.net.Socket halfRequest = new java.net.Socket("127.0.0.1", port)) {
+      halfRequest
+          .getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      for (java.net.Socket socket : List.of(silent, halfRequest)) {
+        socket.setSoTimeout(20_000);
+        assertThat(socket.getInputStream().read())
+            .as("the server closes an idle socket (end of stream, not a read timeout)")
+            .isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
   void anAllowedOriginIsLetIn() throws Exception {
     int port = launchAndAwait(Map.of(), "--allowed-origin", EVIL);
 
