@@ -263,6 +263,22 @@ class ConnectionRegistryTest {
   }
 
   @Test
+  void lastSeqStartsAgainWithANewEpoch() {
+    ConnectionRegistry registry = registry();
+    RecordingConnection connection = connection("c", Mode.IMMEDIATE);
+    RegisteredConnection registered = registry.register("events", connection);
+
+    registry.broadcast("events", event(1).withPosition(5_000, "epoch-a"));
+    registry.broadcast("events", event(2).withPosition(1, "epoch-b"));
+    registry.broadcast("events", event(3).withPosition(2, "epoch-b"));
+
+    await().atMost(WAIT).until(() -> connection.texts().size() == 3);
+    assertThat(registered.lastSeq())
+        .as("the heartbeat must not tell a client of the new stream that it missed 5,000 events")
+        .isEqualTo(2);
+  }
+
+  @Test
   void aPeerThatWentAwayIsForgottenWithoutClosingAgain() {
     ConnectionRegistry registry = registry();
     RecordingConnection connection = connection("gone", Mode.STALLED);

@@ -42,6 +42,10 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   private CloseReason closingReason;
 
   private volatile long lastSeq;
+
+  /** The epoch of {@link #lastSeq}; written only by the completion of a send. */
+  private volatile String lastEpoch;
+
   private String firstBroadcastEpoch;
   private long firstBroadcastSeq;
 
@@ -339,9 +343,22 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
     scheduleDrain();
   }
 
+  /**
+   * Follows the stream position for the heartbeat: the highest offset delivered in the latest
+   * epoch. A new epoch restarts its offsets, so its first message replaces the old epoch's maximum;
+   * else a client of the new stream would be told it lags by the old stream's length. Sends
+   * complete one at a time (single writer), so this needs no lock.
+   */
   private void delivered(EncodedMessage message) {
     Long seq = message.seq();
-    if (seq != null && seq > lastSeq) {
+    if (seq == null) {
+      return;
+    }
+    String epoch = message.epoch();
+    if (epoch != null && !epoch.equals(lastEpoch)) {
+      lastEpoch = epoch;
+      lastSeq = seq;
+    } else if (seq > lastSeq) {
       lastSeq = seq;
     }
   }
