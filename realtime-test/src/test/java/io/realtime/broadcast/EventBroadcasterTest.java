@@ -20,7 +20,9 @@ import io.realtime.test.ManualTime;
 import io.realtime.test.RecordingConnection;
 import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.StreamHistory;
+import io.realtime.transport.StreamPosition;
 import io.realtime.transport.Transport;
+import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportSubscription;
 import java.time.Duration;
@@ -29,9 +31,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -388,6 +392,31 @@ class EventBroadcasterTest {
     assertThat(resync.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).replayedCount()).isEqualTo(5);
     awaitEvents(client, 6);
     assertThat(events(client)).extracting(Envelope::seq).containsExactly(6L, 1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void sporadicPublishFailuresDoNotOpenTheBreaker() {
+    AtomicInteger appends = new AtomicInteger();
+    Transport sporadic =
+        closeLater(
+            new ForwardingTransport(InMemoryTransport.create()) {
+              @Override
+              public CompletionStage<StreamPosition> append(String channel, String payload) {
+                if (appends.incrementAndGet() % 3 == 0) {
+                  return CompletableFuture.failedFuture(new TransportException("sporadic", null));
+                }
+                return super.append(channel, payload);
+              }
+            });
+    EventBroadcaster broadcaster = broadcaster(sporadic, registry());
+
+    for (int n = 1; n <= 60; n++) {
+      publish(broadcaster, n);
+    }
+
+    assertThat(broadcaster.isDegraded())
+        .as("one failure in three, never several in a row: the breaker counts consecutive ones")
+        .isFalse();
   }
 
   /** A transport whose next history read, once armed, waits until released. */

@@ -188,6 +188,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     return sent.handle(
             (receipt, error) -> {
               if (error == null) {
+                subscription.recordSuccess();
                 return CompletableFuture.completedFuture(receipt);
               }
               log.warn(
@@ -406,6 +407,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
         subscription.recordFailure(e);
         break;
       }
+      subscription.recordSuccess();
       deliveredBeforeAppend.add(position);
       outbox.remove();
       sent++;

@@ -110,6 +110,14 @@ public final class ResilientSubscription implements AutoCloseable {
   }
 
   /**
+   * Records a success seen elsewhere on the same transport, for example a publish: the breaker
+   * counts consecutive failures, so sporadic ones between successes never open it.
+   */
+  public void recordSuccess() {
+    breaker.recordSuccess();
+  }
+
+  /**
    * Records a failure seen elsewhere on the same transport, for example a failed publish.
    *
    * @param cause the failure
