@@ -35,13 +35,15 @@ public record StreamHistory(
   }
 
   /**
-   * Tells whether a reader at {@code offset} lost messages: the history no longer reaches back to
-   * it. As in the original, a reader exactly at the oldest retained offset has lost nothing.
+   * Tells whether a reader whose last offset is {@code offset} lost messages: the next one it
+   * needs, {@code offset + 1}, is no longer retained. A reader at 0 with the history starting at 1
+   * has lost nothing. (The original reported a gap whenever {@code offset < oldest}, also when
+   * nothing was missing; see docs/migration.md.)
    *
-   * @param offset the reader's last offset
-   * @return {@code true} if {@code offset} is older than the oldest retained message
+   * @param offset the reader's last offset, {@code 0} for none
+   * @return {@code true} if {@code offset + 1} is older than the oldest retained message
    */
   public boolean isTooOld(long offset) {
-    return oldest > 0 && offset < oldest;
+    return oldest > 0 && offset + 1 < oldest;
   }
 }

@@ -223,7 +223,8 @@ public abstract class TransportCompatibilityKit {
 
   @Test
   @DisplayName(
-      "the history is bounded; a reader older than it is too old, one at its oldest is not")
+      "the history is bounded; a reader that needs a trimmed offset is too old, one that needs"
+          + " the oldest is not")
   void historyIsBounded() throws Exception {
     int extra = 5;
     for (int i = 1; i <= historySize() + extra; i++) {
@@ -236,8 +237,8 @@ public abstract class TransportCompatibilityKit {
     assertThat(history.oldest()).isEqualTo(extra + 1L);
     assertThat(history.latest()).isEqualTo(historySize() + (long) extra);
     assertThat(history.messages().get(0).seq()).isEqualTo(extra + 1L);
-    assertThat(history.isTooOld(extra)).isTrue();
-    assertThat(history.isTooOld(extra + 1L)).isFalse();
+    assertThat(history.isTooOld(extra - 1L)).as("needs %s, trimmed", extra).isTrue();
+    assertThat(history.isTooOld(extra)).as("needs %s, the oldest", extra + 1).isFalse();
     StreamHistory tail = transport.since(channel("bounded"), historySize());
     assertThat(tail.messages())
         .as("a read from an offset returns only what follows it")

@@ -298,7 +298,7 @@ class EventBroadcasterTest {
   }
 
   @Test
-  void resyncFromTheOldestRetainedOffsetIsNotTooOld() {
+  void aResyncIsTooOldOnlyIfTheOffsetItNeedsIsTrimmed() {
     ConnectionRegistry smallRegistry = registry();
     EventBroadcaster small =
         broadcaster(closeLater(InMemoryTransport.withHistorySize(5)), smallRegistry);
@@ -310,19 +310,24 @@ class EventBroadcasterTest {
     awaitEvents(witness, 12); // retained: 8..12
     RegisteredConnection atOldest = lateClient(smallRegistry, "at-oldest");
     RegisteredConnection justBefore = lateClient(smallRegistry, "just-before");
+    RegisteredConnection trimmed = lateClient(smallRegistry, "trimmed");
     RegisteredConnection wayBefore = lateClient(smallRegistry, "way-before");
 
     ResyncAck equal = small.resync(atOldest, new ResyncRequest("events", 8, null));
     ResyncAck older = small.resync(justBefore, new ResyncRequest("events", 7, null));
+    ResyncAck needsTrimmed = small.resync(trimmed, new ResyncRequest("events", 6, null));
     ResyncAck muchOlder = small.resync(wayBefore, new ResyncRequest("events", 3, null));
 
     assertThat(equal.gapTooOld()).isNull();
     assertThat(equal.oldestAvailable()).isNull();
     assertThat(equal.recovered()).isTrue();
     assertThat(equal.replayedCount()).isEqualTo(4);
-    assertThat(older.gapTooOld()).isTrue();
-    assertThat(older.oldestAvailable()).isEqualTo(8);
+    assertThat(older.gapTooOld()).as("has 7, needs 8, the oldest kept: nothing lost").isNull();
+    assertThat(older.recovered()).isTrue();
     assertThat(older.replayedCount()).isEqualTo(5);
+    assertThat(needsTrimmed.gapTooOld()).as("has 6, needs 7: trimmed").isTrue();
+    assertThat(needsTrimmed.oldestAvailable()).isEqualTo(8);
+    assertThat(needsTrimmed.replayedCount()).isEqualTo(5);
     assertThat(muchOlder.gapTooOld()).isTrue();
     assertThat(muchOlder.recovered()).isFalse();
     assertThat(muchOlder.replayedCount()).isEqualTo(5);

@@ -154,7 +154,7 @@ public final class StreamFollower {
     if (!history.epoch().equals(epoch)) {
       return;
     }
-    if (history.isTooOld(lastDelivered + 1)) {
+    if (history.isTooOld(lastDelivered)) {
       log.warn(
           "Messages {}..{} of {} are no longer in its history",
           lastDelivered + 1,
