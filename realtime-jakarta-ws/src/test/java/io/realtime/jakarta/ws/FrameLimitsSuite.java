@@ -61,19 +61,16 @@ abstract class FrameLimitsSuite {
    */
   protected abstract int textBytesReadBeforeRefusal();
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final InMemoryTransport transport = InMemoryTransport.create();
-  private final ConnectionRegistry registry = ConnectionRegistry.builder().build();
+  private final InMemoryBackbone backbone = new InMemoryBackbone();
+  private final List<AutoCloseable> closeables = backbone.closeables;
+  private final InMemoryTransport transport = backbone.transport;
+  private final ConnectionRegistry registry = backbone.registry;
   private int port;
   private EventBroadcaster events;
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    registry.shutdown(Duration.ofMillis(200)).join();
-    transport.close();
+    backbone.close();
   }
 
   private void start() throws Exception {

@@ -62,9 +62,10 @@ class HostileClientsIT {
   private static final Duration WINDOW_LIMIT = Duration.ofSeconds(6);
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final InMemoryTransport transport = InMemoryTransport.create();
-  private final ConnectionRegistry registry = ConnectionRegistry.builder().build();
+  private final InMemoryBackbone backbone = new InMemoryBackbone();
+  private final List<AutoCloseable> closeables = backbone.closeables;
+  private final InMemoryTransport transport = backbone.transport;
+  private final ConnectionRegistry registry = backbone.registry;
   private EventBroadcaster events;
   private VictimProbe victim;
   private Bystanders bystanders;
@@ -128,11 +129,7 @@ class HostileClientsIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    registry.shutdown(Duration.ofMillis(200)).join();
-    transport.close();
+    backbone.close();
   }
 
   private URI uri(String path) {

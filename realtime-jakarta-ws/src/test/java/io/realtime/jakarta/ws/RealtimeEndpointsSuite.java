@@ -18,7 +18,6 @@ import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,19 +34,16 @@ abstract class RealtimeEndpointsSuite {
 
   protected abstract WebSocketServerUnderTest server();
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final InMemoryTransport transport = InMemoryTransport.create();
-  private final ConnectionRegistry registry = ConnectionRegistry.builder().build();
+  private final InMemoryBackbone backbone = new InMemoryBackbone();
+  private final List<AutoCloseable> closeables = backbone.closeables;
+  private final InMemoryTransport transport = backbone.transport;
+  private final ConnectionRegistry registry = backbone.registry;
   private EventBroadcaster events;
   private int port;
 
   @AfterEach
   void stop() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
-    registry.shutdown(Duration.ofMillis(200)).join();
-    transport.close();
+    backbone.close();
   }
 
   private void start(Consumer<RealtimeWebSocket.Builder> options) throws Exception {
