@@ -305,3 +305,133 @@ test("connect() after close() starts with a fresh backoff", () => {
   harness.c.connect();
   assert.equal(refuse(harness, 1013, "Too many connections"), 1000);
 });
+
+// ---- subscriptions: remembered, sent on open, restored before the resync ----------------------
+
+test("subscribe before the socket is open is sent on open", () => {
+  const { c, socket } = client();
+  c.connect();
+  assert.equal(c.subscribe(["alert.*"]), false, "not sent yet: the socket is connecting");
+  assert.deepEqual(socket().sentJson(), []);
+  socket().open();
+  assert.deepEqual(socket().sentJson(), [{ type: "subscribe", data: { events: ["alert.*"] } }]);
+});
+
+test("subscribe before connect() is sent on open too", () => {
+  const { c, socket } = client();
+  c.subscribe(["event"]);
+  c.connect();
+  socket().open();
+  assert.deepEqual(socket().sentJson(), [{ type: "subscribe", data: { events: ["event"] } }]);
+});
+
+test("after every reconnect the subscriptions are sent again, before the resync", () => {
+  const { c, timers, socket } = client();
+  c.connect();
+  socket().open();
+  assert.equal(c.subscribe(["alert.*", "event"]), true, "sent at once on an open socket");
+  c.unsubscribe(["event"]);
+  c.subscribe(["camera.*"]);
+  socket().deliver(event(3));
+  for (let i = 0; i < 2; i++) {
+    socket().serverClose(1001, "Server shutting down");
+    timers.runNext();
+    socket().open();
+    assert.deepEqual(socket().sentJson(), [
+      { type: "subscribe", data: { events: ["alert.*", "camera.*"] } },
+      { type: "resync", data: { channel: "events", last_sequence: 3, epoch: "e1" } },
+    ]);
+  }
+});
+
+test("a client that never subscribed, or unsubscribed from all, sends no subscribe on open", () => {
+  const { c, timers, socket } = client();
+  c.connect();
+  socket().open();
+  assert.deepEqual(socket().sentJson(), []);
+  c.subscribe(["alert.*"]);
+  c.unsubscribe();
+  assert.deepEqual(socket().sentJson().at(-1), { type: "unsubscribe", data: {} }, "back to receive-all");
+  socket().serverClose(1006);
+  timers.runNext();
+  socket().open();
+  assert.deepEqual(socket().sentJson(), []);
+});
+
+test("unsubscribing from every pattern one by one still receives nothing after a reconnect", () => {
+  const { c, timers, socket } = client();
+  c.connect();
+  c.subscribe(["alert.*"]);
+  c.unsubscribe(["alert.*"]);
+  for (let i = 0; i < 2; i++) {
+    socket().open();
+    assert.deepEqual(socket().sentJson(), [
+      { type: "subscribe", data: { events: ["*"] } },
+      { type: "unsubscribe", data: { events: ["*"] } },
+    ], "the server's filter is explicit and empty, as it was");
+    socket().serverClose(1006);
+    timers.runNext();
+  }
+});
+
+test("other messages sent while the socket is not open are dropped and send returns false", () => {
+  const { c, socket } = client();
+  assert.equal(c.send({ type: "ping" }), false, "before connect");
+  c.connect();
+  assert.equal(c.send({ type: "ping" }), false, "while connecting");
+  socket().open();
+  assert.deepEqual(socket().sentJson(), [], "nothing queued but subscriptions");
+  assert.equal(c.send({ type: "ping" }), true);
+});
+
+test("subscribe refuses what is not a non-empty list of pattern strings", () => {
+  const { c } = client();
+  assert.throws(() => c.subscribe("alert.*"), /patterns must be a non-empty array of strings, got alert\.\*/);
+  assert.throws(() => c.subscribe([]), /non-empty array of strings/);
+  assert.throws(() => c.subscribe([1]), /non-empty array of strings/);
+});
+
+// ---- review (rev-js): what a closed client still hears, and patterns as the server sees them ----
+
+test("after close() nothing the old socket still delivers reaches the listeners (the 'ws' package delivers while CLOSING)", () => {
+  const { c, socket } = client({ resyncChannel: null });
+  const lines = [];
+  const states = recordStates(c);
+  c.onLog((line) => lines.push(line.message));
+  c.connect();
+  const old = socket();
+  old.close = function (code, reason) { this.readyState = 2; this.closedWith = { code, reason }; }; // the close handshake takes a while
+  old.open();
+  c.close();
+  assert.deepEqual(old.closedWith, { code: 1000, reason: "client closed" });
+  old.deliver({ type: "log", data: { message: "a line of the old job" }, seq: 1, epoch: "j" });
+  old.serverClose(1000, "client closed");
+  assert.deepEqual(lines, [], "a closed client tells nothing");
+  assert.deepEqual(c.lastClose, { code: 1000, reason: "client closed" }, "its own close is the latest");
+  assert.equal(c.state, "closed");
+  assert.deepEqual(states.map((s) => s.state), ["connecting", "open", "closed"]);
+});
+
+test("patterns are remembered as the server keeps them: trimmed, lower-cased, once each", () => {
+  const { c, timers, socket } = client();
+  c.connect();
+  socket().open();
+  c.subscribe(["Alert.*", " alert.* ", "Camera.*"]);
+  assert.deepEqual(c.subscriptions(), ["alert.*", "camera.*"]);
+  c.subscribe(["ALERT.*"]);
+  assert.deepEqual(c.subscriptions(), ["alert.*", "camera.*"]);
+  c.unsubscribe(["CAMERA.*"]); // the server removes camera.*: so must the client
+  assert.deepEqual(c.subscriptions(), ["alert.*"]);
+  socket().serverClose(1006);
+  timers.runNext();
+  socket().open();
+  assert.deepEqual(socket().sentJson(), [{ type: "subscribe", data: { events: ["alert.*"] } }],
+    "after a reconnect the server gets back the filter it had, not camera.* again");
+});
+
+test("a blank pattern is refused at once, as the server would refuse the whole request", () => {
+  const { c } = client();
+  assert.throws(() => c.subscribe(["alert.*", "  "]), /must not be blank, got '  '/);
+  assert.deepEqual(c.subscriptions(), []);
+  assert.throws(() => c.unsubscribe([""]), /must not be blank/);
+});

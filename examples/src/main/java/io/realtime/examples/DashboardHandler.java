@@ -12,7 +12,8 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 /**
- * Serves the dashboard from memory at its fixed paths, {@code GET} and {@code HEAD} only, with the
+ * Serves the dashboard from memory at its fixed paths, and the {@linkplain Probe probes} ({@code
+ * /health}, {@code /metrics}) computed per request, {@code GET} and {@code HEAD} only, with the
  * security headers on every response, errors included. The request path is judged as sent, never
  * decoded: anything but plain {@code /name/name.ext} segments is a 400 and an unknown path a 404,
  * both short plain text with no stack trace.
@@ -51,10 +52,36 @@ final class DashboardHandler extends HttpHandler {
   private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
 
   private final DashboardAssets assets;
+  private final Map<String, Probe> probes;
+
+  /** A response computed per request, such as {@code /health}. */
+  @FunctionalInterface
+  interface Probe {
+    /**
+     * Computes the response.
+     *
+     * @return the status, content type and body
+     */
+    Reply get();
+  }
+
+  /**
+   * A computed response.
+   *
+   * @param status the HTTP status
+   * @param contentType the content type
+   * @param body the body
+   */
+  record Reply(int status, String contentType, byte[] body) {}
 
   DashboardHandler(DashboardAssets assets) {
+    this(assets, Map.of());
+  }
+
+  DashboardHandler(DashboardAssets assets, Map<String, Probe> probes) {
     super("dashboard");
     this.assets = assets;
+    this.probes = Map.copyOf(probes);
   }
 
   @Override
@@ -71,17 +98,30 @@ final class DashboardHandler extends HttpHandler {
       error(response, 400, "Bad Request");
       return;
     }
+    Probe probe = probes.get(path);
+    if (probe != null) {
+      Reply reply = probe.get();
+      response.setHeader("Cache-Control", "no-store");
+      write(response, method, reply.status(), reply.contentType(), reply.body());
+      return;
+    }
     Optional<Asset> asset = assets.find(path);
     if (asset.isEmpty()) {
       error(response, 404, "Not Found");
       return;
     }
-    response.setStatus(200);
     response.setHeader("Cache-Control", "no-cache");
-    response.setContentType(asset.get().contentType());
-    response.setContentLength(asset.get().content().length);
+    write(response, method, 200, asset.get().contentType(), asset.get().content());
+  }
+
+  private static void write(
+      Response response, Method method, int status, String contentType, byte[] body)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType(contentType);
+    response.setContentLength(body.length);
     if (Method.GET.equals(method)) {
-      response.getOutputStream().write(asset.get().content());
+      response.getOutputStream().write(body);
     }
   }
 

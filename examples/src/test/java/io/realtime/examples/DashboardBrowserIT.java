@@ -196,6 +196,9 @@ class DashboardBrowserIT {
         EventBroadcaster other =
             EventBroadcaster.builder(transport, ConnectionRegistry.builder().build()).build()) {
       other.start();
+      // start() returns before Redis confirms; a publish before the instance follows would wait
+      // in its outbox, and closing it right after would leave it there
+      await().atMost(Duration.ofSeconds(10)).until(other::isLive);
       for (long id : publishedMeanwhile) {
         other.publish(event(id)).toCompletableFuture().get(5, TimeUnit.SECONDS);
       }

@@ -11,7 +11,8 @@ import java.util.Locale;
  *       success resets it. At {@code failureThreshold} failures the breaker opens.
  *   <li><b>OPEN</b>: calls are refused. Once {@code recoveryTimeout} has passed, the next {@link
  *       #tryAcquirePermission()} moves the breaker to half-open and is permitted. No timer is
- *       involved: {@link #state()} reports OPEN until someone asks for permission.
+ *       involved: {@link #state()} reports OPEN until someone asks for permission. A successful
+ *       liveness probe ({@link #probeSucceeded()}) half-opens it sooner.
  *   <li><b>HALF_OPEN</b>: at most {@code halfOpenMaxCalls} trial calls are permitted at a time (the
  *       original never counted them). {@code successThreshold} successes close the breaker; any
  *       failure opens it again for another {@code recoveryTimeout}.
@@ -66,6 +67,21 @@ public interface CircuitBreaker {
    * @return {@code true} if the call may proceed
    */
   boolean tryAcquirePermission();
+
+  /**
+   * Reports that a cheap liveness check of the protected resource, made outside the breaker,
+   * succeeded: an OPEN breaker moves to HALF_OPEN now instead of waiting out the rest of its
+   * recovery timeout, so the next {@link #tryAcquirePermission()} grants the trial call at once.
+   * The timeout stays the upper bound of the open window. In CLOSED and HALF_OPEN nothing changes.
+   * A resilient subscription calls it when its probe of the backbone answers, so delivery resumes
+   * within seconds of the backbone coming back. The default does nothing, for breakers that only
+   * recover by their timeout.
+   *
+   * @return {@code true} if the breaker moved from OPEN to HALF_OPEN
+   */
+  default boolean probeSucceeded() {
+    return false;
+  }
 
   /** Records a successful call. */
   void recordSuccess();

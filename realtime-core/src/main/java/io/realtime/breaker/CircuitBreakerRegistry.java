@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The named circuit breakers of an application, the source of {@code circuit_breaker_update}
@@ -21,6 +22,7 @@ public final class CircuitBreakerRegistry {
   private final TimeSource time;
   private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
   private final List<CircuitBreaker.StateChangeListener> listeners = new ArrayList<>();
+  private final List<Consumer<CircuitBreaker>> registrationListeners = new ArrayList<>();
 
   /**
    * Creates an empty registry.
@@ -41,14 +43,34 @@ public final class CircuitBreakerRegistry {
   public CircuitBreaker register(CircuitBreaker breaker) {
     Objects.requireNonNull(breaker, "breaker");
     List<CircuitBreaker.StateChangeListener> current;
+    List<Consumer<CircuitBreaker>> told;
     synchronized (this) {
       if (breakers.putIfAbsent(breaker.name(), breaker) != null) {
         throw new IllegalArgumentException("a breaker named " + breaker.name() + " is registered");
       }
       current = List.copyOf(listeners);
+      told = List.copyOf(registrationListeners);
     }
     current.forEach(breaker::onStateChange);
+    told.forEach(listener -> listener.accept(breaker));
     return breaker;
+  }
+
+  /**
+   * Gives {@code action} every breaker, present and future: those registered now at once, on this
+   * thread; each one registered later on its registering thread, once registered. Each breaker is
+   * given once. For what must follow the set of breakers, such as a gauge per breaker.
+   *
+   * @param action what to do with each breaker; it must be quick and must not register breakers
+   */
+  public void forEachBreaker(Consumer<CircuitBreaker> action) {
+    Objects.requireNonNull(action, "action");
+    List<CircuitBreaker> current;
+    synchronized (this) {
+      registrationListeners.add(action);
+      current = List.copyOf(breakers.values());
+    }
+    current.forEach(action);
   }
 
   /**

@@ -52,6 +52,18 @@ public interface Broadcaster extends AutoCloseable {
    */
   boolean isDegraded();
 
+  /**
+   * Tells whether the broadcaster follows the transport now: its subscription is confirmed, and for
+   * a stream it has a position in it. {@link #start()} returns at once, before the backbone
+   * answered; until then clients of other instances are not reached live, and an event published
+   * here is delivered to this instance's clients and queued (its receipt is local-only). A host
+   * that wants its readiness probe to say "ready" only once the instance is connected waits for
+   * this.
+   *
+   * @return {@code true} while subscribed and following
+   */
+  boolean isLive();
+
   /** Stops listening and recovering. It closes neither the transport nor the registry. */
   @Override
   void close();

@@ -2,6 +2,7 @@ package io.realtime.broadcast;
 
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.internal.broadcast.DefaultEventBroadcaster;
+import io.realtime.observe.RealtimeObserver;
 import io.realtime.transport.Transport;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,6 +19,7 @@ public final class EventBroadcasterBuilder
   private String transportChannel = EventBroadcaster.DEFAULT_TRANSPORT_CHANNEL;
   private String clientChannel = EventBroadcaster.DEFAULT_CLIENT_CHANNEL;
   private int outboxCapacity = 10_000;
+  private RealtimeObserver observer = RealtimeObserver.NOOP;
 
   EventBroadcasterBuilder(Transport transport, ConnectionRegistry registry) {
     super(EventBroadcaster.SERVICE_NAME, Duration.ofSeconds(30));
@@ -63,6 +65,20 @@ public final class EventBroadcasterBuilder
   }
 
   /**
+   * Sets who is told how each client's resync ended; {@link RealtimeObserver#NOOP} by default. It
+   * is called through {@link RealtimeObserver#guarded}, so it never throws into the broadcaster.
+   * Connections and deliveries are reported by the registry's observer, and the outbox, breaker and
+   * degraded state are read from this broadcaster.
+   *
+   * @param observer the observer
+   * @return this builder
+   */
+  public EventBroadcasterBuilder observer(RealtimeObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+    return this;
+  }
+
+  /**
    * Builds the broadcaster; call {@link EventBroadcaster#start()} to begin listening.
    *
    * @return the broadcaster
@@ -78,6 +94,8 @@ public final class EventBroadcasterBuilder
             timeSource(),
             taskScheduler(),
             recoveryPolicy(),
-            outboxCapacity));
+            outboxCapacity,
+            registry.outboundLimits().maxBytes(),
+            RealtimeObserver.guarded(observer)));
   }
 }

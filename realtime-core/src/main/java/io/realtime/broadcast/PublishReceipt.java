@@ -6,8 +6,9 @@ import io.realtime.transport.StreamPosition;
  * Where a published message went.
  *
  * @param position its stream position, or {@code null} when it was delivered locally only
- * @param localOnly {@code true} when the transport was unavailable and only this instance's clients
- *     got it
+ * @param localOnly {@code true} when the transport was unavailable, or its first subscription not
+ *     yet confirmed, and only this instance's clients got it so far (an outbox, where enabled,
+ *     appends it later)
  */
 public record PublishReceipt(StreamPosition position, boolean localOnly) {
 

@@ -114,6 +114,15 @@ public interface SystemBroadcaster extends AutoCloseable {
   boolean isDegraded();
 
   /**
+   * Tells whether the broadcaster follows the transport now: its subscription is confirmed. {@link
+   * #start()} returns at once, before the backbone answered; until then other instances' statuses
+   * do not arrive.
+   *
+   * @return {@code true} while subscribed
+   */
+  boolean isLive();
+
+  /**
    * Returns the breaker on the transport listener.
    *
    * @return the breaker

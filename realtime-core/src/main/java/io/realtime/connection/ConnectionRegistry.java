@@ -126,6 +126,14 @@ public interface ConnectionRegistry extends AutoCloseable {
   MessageCodec codec();
 
   /**
+   * Returns the bound of each connection's outbound queue; publishers refuse a message that could
+   * never fit it.
+   *
+   * @return the limits
+   */
+  OutboundLimits outboundLimits();
+
+  /**
    * Shuts down gracefully: new registrations are refused; every connection receives {@code
    * {"type":"system.shutdown","data":{"reason":"Server shutting down","reconnect":true}}} after
    * what is already queued, then is closed with 1001. Connections that have not finished when
@@ -137,6 +145,13 @@ public interface ConnectionRegistry extends AutoCloseable {
    *     timeout passed
    */
   CompletableFuture<Void> shutdown(Duration timeout);
+
+  /**
+   * Tells whether {@link #shutdown} was called: from then on, registrations are refused.
+   *
+   * @return {@code true} once shutting down or shut down
+   */
+  boolean isShutdown();
 
   /** Shuts down with the builder's shutdown timeout and waits for it. */
   @Override

@@ -3,6 +3,7 @@ package io.realtime.connection;
 import io.realtime.internal.Durations;
 import io.realtime.internal.connection.DefaultConnectionRegistry;
 import io.realtime.message.MessageCodec;
+import io.realtime.observe.RealtimeObserver;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -23,6 +24,7 @@ public final class ConnectionRegistryBuilder {
   private Duration flushTimeout = DEFAULT_FLUSH_TIMEOUT;
   private Executor deliveryExecutor;
   private Executor closeExecutor;
+  private RealtimeObserver observer = RealtimeObserver.NOOP;
 
   ConnectionRegistryBuilder() {}
 
@@ -73,8 +75,8 @@ public final class ConnectionRegistryBuilder {
   }
 
   /**
-   * Sets how long a graceful close, or the shutdown, waits for queued messages to be written before
-   * closing anyway; 5 seconds by default.
+   * Sets how long a graceful close waits for the next queued message to be written, and the
+   * shutdown for all of them, before closing anyway; 5 seconds by default.
    *
    * @param flushTimeout a positive duration
    * @return this builder
@@ -110,6 +112,20 @@ public final class ConnectionRegistryBuilder {
   }
 
   /**
+   * Sets who is told of connections opened and closed, messages sent, conflated and dropped,
+   * outbound queue depths and slow-consumer closes; {@link RealtimeObserver#NOOP} by default. It is
+   * called through {@link RealtimeObserver#guarded}, so it never throws into the registry.
+   *
+   * @param observer the observer, for example {@code RealtimeMetrics}' from {@code
+   *     realtime-micrometer}
+   * @return this builder
+   */
+  public ConnectionRegistryBuilder observer(RealtimeObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+    return this;
+  }
+
+  /**
    * Builds the registry.
    *
    * @return a new registry
@@ -123,6 +139,7 @@ public final class ConnectionRegistryBuilder {
             subscriptionLimits,
             flushTimeout,
             deliveryExecutor,
-            closeExecutor));
+            closeExecutor,
+            RealtimeObserver.guarded(observer)));
   }
 }

@@ -13,6 +13,13 @@ public record OutboundLimits(int maxMessages, long maxBytes) {
   public static final OutboundLimits DEFAULT = new OutboundLimits(1_000, 1024 * 1024);
 
   /**
+   * The most bytes a stream position ({@code seq} and {@code epoch}) adds to a message when it is
+   * delivered: a published message must fit {@link #maxBytes()} with this much to spare, or no
+   * connection could ever receive it.
+   */
+  public static final int POSITION_ALLOWANCE_BYTES = 128;
+
+  /**
    * Validates the components.
    *
    * @param maxMessages the most unsent messages, at least 1

@@ -1,6 +1,7 @@
 package io.realtime.connection;
 
 import io.realtime.message.Message;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -57,6 +58,20 @@ public interface RegisteredConnection {
   boolean send(EncodedMessage message);
 
   /**
+   * Queues a burst the server made for this connection only (a job log's backlog, a resync's
+   * replay), in order, ahead of anything sent later. A burst is bounded by its source (the stream's
+   * retained history), so it never counts as the client being slow: it is written as fast as the
+   * client reads (each message once the previous one was written), and only what is sent outside it
+   * counts toward the connection's bounds, {@link #pendingMessages()} and {@link #pendingBytes()}.
+   * The caller keeps bursts bounded: one per history read, never one per client request without a
+   * limit.
+   *
+   * @param burst the messages, in order
+   * @return {@code true} if queued; {@code false} as for {@link #send(Message)}
+   */
+  boolean sendBurst(List<EncodedMessage> burst);
+
+  /**
    * Returns the {@code seq} of the last stream message written to this connection, {@code 0} before
    * any: the {@code lastSeq} of heartbeats.
    *
@@ -75,14 +90,16 @@ public interface RegisteredConnection {
   long firstBroadcastSeq(String epoch);
 
   /**
-   * Returns how many messages wait in the outbound queue, not counting one being written.
+   * Returns how many messages wait in the outbound queue and count toward its bound: not one being
+   * written, nor those of a {@link #sendBurst burst}.
    *
    * @return the queue length
    */
   int pendingMessages();
 
   /**
-   * Returns the UTF-8 size of the messages waiting in the outbound queue.
+   * Returns the UTF-8 size of the messages waiting in the outbound queue that count toward its
+   * bound (those of a {@link #sendBurst burst} do not).
    *
    * @return the queued bytes
    */
@@ -97,8 +114,10 @@ public interface RegisteredConnection {
 
   /**
    * Closes gracefully: new messages are refused, what is queued is written, then the connection is
-   * closed with {@code reason}. If that takes longer than the registry's flush timeout, the rest is
-   * dropped and the connection closed anyway. Calling it again returns the same stage.
+   * closed with {@code reason}. A client that keeps reading gets everything queued, however long it
+   * takes (a burst included); once a whole flush timeout of the registry passes without a message
+   * written, the rest is dropped and the connection closed anyway. Calling it again returns the
+   * same stage.
    *
    * @param reason the close code and reason
    * @return a stage completing when the connection is closed

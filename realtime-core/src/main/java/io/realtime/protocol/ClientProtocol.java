@@ -13,7 +13,13 @@ import java.util.concurrent.Executor;
 /**
  * The protocol settings shared by the connections of one endpoint, and the factory of their {@link
  * ProtocolSession}s. Defaults are the original's: messages up to 65,536 characters, an idle timeout
- * of 300 s, a heartbeat every 30 s. Immutable and thread-safe.
+ * of 300 s, a heartbeat every 30 s. Thread-safe.
+ *
+ * <p>The heartbeats and idle checks of all its connections share one entry on the scheduler: a walk
+ * of the open connections, at most once per tick (1 s, or the shorter interval when below), fires
+ * what is due. So a timer fires less than a tick late, and a closed connection leaves nothing
+ * queued on the scheduler. The entry goes away at the first walk that finds no connection open, or
+ * when the scheduler refuses it (shut down).
  */
 public final class ClientProtocol {
 
@@ -24,28 +30,34 @@ public final class ClientProtocol {
   private final Duration idleTimeout;
   private final Duration pingInterval;
   private final TimeSource time;
-  private final TaskScheduler scheduler;
   private final EventBroadcaster resyncSource;
   private final MessageCodec codec;
   private final ResyncLimit resyncLimit;
   private final Executor resyncExecutor;
+  private final SessionTicker ticker;
 
   private ClientProtocol(Builder builder) {
     this.maxMessageChars = builder.maxMessageChars;
     this.idleTimeout = builder.idleTimeout;
     this.pingInterval = builder.pingInterval;
     this.time = builder.time;
-    this.scheduler = Objects.requireNonNull(builder.scheduler, "scheduler");
     this.resyncSource = builder.resyncSource;
     this.codec = builder.codec;
     this.resyncLimit = builder.resyncLimit;
     this.resyncExecutor = builder.resyncExecutor;
+    this.ticker =
+        new SessionTicker(
+            Objects.requireNonNull(builder.scheduler, "scheduler"),
+            time,
+            pingInterval,
+            idleTimeout);
   }
 
   /**
    * Returns a builder.
    *
-   * @param scheduler where heartbeats and idle checks are scheduled
+   * @param scheduler where the walk that fires heartbeats and idle checks is scheduled, one entry
+   *     at a time
    * @return the builder
    */
   public static Builder builder(TaskScheduler scheduler) {
@@ -80,8 +92,8 @@ public final class ClientProtocol {
     return time;
   }
 
-  TaskScheduler scheduler() {
-    return scheduler;
+  SessionTicker ticker() {
+    return ticker;
   }
 
   EventBroadcaster resyncSource() {

@@ -12,7 +12,6 @@ import io.realtime.message.Pong;
 import io.realtime.message.ResyncAck;
 import io.realtime.message.ResyncRequest;
 import io.realtime.message.SubscriptionAck;
-import io.realtime.time.TaskScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,8 +43,10 @@ import org.slf4j.LoggerFactory;
  *   <li>An unexpected failure closes the connection with 1011 {@code Internal error}.
  * </ul>
  *
- * <p>Frames of one connection arrive one at a time (containers guarantee it); timers run on the
- * protocol's scheduler. Everything stops when the connection closes.
+ * <p>Frames of one connection arrive one at a time (containers guarantee it). The timers of all the
+ * protocol's connections share one entry on its scheduler, so they fire less than a tick (1 s, or
+ * the shorter of the two intervals) late; nothing of this connection stays queued on the scheduler
+ * once it closes. Everything stops when the connection closes.
  */
 public final class ProtocolSession {
 
@@ -60,22 +61,27 @@ public final class ProtocolSession {
   static final List<String> SUPPORTED_TYPES =
       List.of("ping", "pong", "subscribe", "unsubscribe", "resync");
 
+  /** What {@link #fireTimers} returns once the session needs no more timers. */
+  static final long NO_TIMERS = -1;
+
   private static final Logger log = LoggerFactory.getLogger(ProtocolSession.class);
 
   private final ClientProtocol protocol;
   private final RegisteredConnection connection;
   private volatile long lastActivityNanos;
-  private TaskScheduler.Cancellable idleCheck;
-  private TaskScheduler.Cancellable heartbeat;
-  private boolean closed;
+
+  /** When the next heartbeat is due; read and written by the protocol's ticker only. */
+  private long nextPingNanos;
+
   private final ResyncState resyncs = new ResyncState();
 
   ProtocolSession(ClientProtocol protocol, RegisteredConnection connection) {
     this.protocol = protocol;
     this.connection = connection;
-    this.lastActivityNanos = protocol.time().nanoTime();
-    scheduleIdleCheck(protocol.idleTimeout());
-    scheduleHeartbeat();
+    long now = protocol.time().nanoTime();
+    this.lastActivityNanos = now;
+    this.nextPingNanos = now + protocol.pingInterval().toNanos();
+    protocol.ticker().add(this);
     connection.closeFuture().thenRun(this::close);
   }
 
@@ -337,47 +343,39 @@ public final class ProtocolSession {
     lastActivityNanos = protocol.time().nanoTime();
   }
 
-  private synchronized void scheduleIdleCheck(Duration delay) {
-    if (!closed) {
-      idleCheck = protocol.scheduler().schedule(this::checkIdle, delay);
+  /**
+   * Closes the connection if it was idle for the idle timeout, else sends the heartbeat if due;
+   * called by the protocol's ticker, one call at a time. Neither blocks: the ping is queued and the
+   * close finishes off this thread.
+   *
+   * @param now the ticker's reading of the clock
+   * @return the nanoseconds until this session's next timer, or {@link #NO_TIMERS}
+   */
+  long fireTimers(long now) {
+    if (!connection.isOpen()) {
+      return NO_TIMERS;
     }
-  }
-
-  private void checkIdle() {
-    long idleNanos = protocol.time().nanoTime() - lastActivityNanos;
-    long remaining = protocol.idleTimeout().toNanos() - idleNanos;
-    if (remaining <= 0) {
+    long untilIdle = protocol.idleTimeout().toNanos() - (now - lastActivityNanos);
+    if (untilIdle <= 0) {
       log.debug("Closing idle connection {}", connection.id());
       connection.close(IDLE_TIMEOUT);
-    } else {
-      scheduleIdleCheck(Duration.ofNanos(remaining));
+      return NO_TIMERS;
     }
-  }
-
-  private synchronized void scheduleHeartbeat() {
-    if (!closed) {
-      heartbeat = protocol.scheduler().schedule(this::beat, protocol.pingInterval());
-    }
-  }
-
-  private void beat() {
-    if (connection.isOpen()) {
+    long pingNanos = protocol.pingInterval().toNanos();
+    if (now - nextPingNanos >= 0) {
       connection.send(new Ping(connection.lastSeq()));
-      scheduleHeartbeat();
+      // Keeps the connection's own phase, so pings average one per interval; a ticker that fell a
+      // whole interval behind sends one ping, not a burst.
+      nextPingNanos += pingNanos;
+      if (now - nextPingNanos >= 0) {
+        nextPingNanos = now + pingNanos;
+      }
     }
+    return Math.min(untilIdle, nextPingNanos - now);
   }
 
-  /** Stops the timers; runs when the connection closes, by either side. */
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (idleCheck != null) {
-      idleCheck.cancel();
-    }
-    if (heartbeat != null) {
-      heartbeat.cancel();
-    }
+  /** Stops the timers; runs when the connection closes, by either side. Idempotent. */
+  public void close() {
+    protocol.ticker().remove(this);
   }
 }

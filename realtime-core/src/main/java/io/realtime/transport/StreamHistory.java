@@ -35,6 +35,31 @@ public record StreamHistory(
   }
 
   /**
+   * The epoch of a stream that does not exist: never appended to, or expired. Any epoch a reader
+   * meets later follows it without loss, since nothing was there.
+   */
+  public static final String NO_EPOCH = "";
+
+  /**
+   * The history of a stream that does not exist: {@link #NO_EPOCH}, no offsets, no messages.
+   *
+   * @param channel the channel
+   * @return the empty history
+   */
+  public static StreamHistory empty(String channel) {
+    return new StreamHistory(channel, NO_EPOCH, 0, 0, List.of());
+  }
+
+  /**
+   * Tells whether the stream exists: it was appended to and has not expired.
+   *
+   * @return {@code false} for {@link #empty}
+   */
+  public boolean exists() {
+    return !NO_EPOCH.equals(epoch);
+  }
+
+  /**
    * Tells whether a reader whose last offset is {@code offset} lost messages: the next one it
    * needs, {@code offset + 1}, is no longer retained. A reader at 0 with the history starting at 1
    * has lost nothing. (The original reported a gap whenever {@code offset < oldest}, also when

@@ -1,5 +1,7 @@
 package io.realtime.transport;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,7 +33,50 @@ public interface Transport extends AutoCloseable {
    *     a {@link TransportException} when the backbone cannot be reached
    * @throws IllegalStateException if the transport is closed
    */
-  CompletionStage<StreamPosition> append(String channel, String payload);
+  default CompletionStage<StreamPosition> append(String channel, String payload) {
+    return append(channel, payload, null);
+  }
+
+  /**
+   * Appends a message to a stream channel at most once per message id, keeping the stream as long
+   * as it is appended to: {@code append(channel, payload, messageId, null)}.
+   *
+   * @param channel the channel
+   * @param payload the message text
+   * @param messageId the message's id, unique per message, or {@code null}
+   * @return a stage completing with the message's position once it is stored, or exceptionally with
+   *     a {@link TransportException} when the backbone cannot be reached
+   * @throws IllegalStateException if the transport is closed
+   */
+  default CompletionStage<StreamPosition> append(String channel, String payload, String messageId) {
+    return append(channel, payload, messageId, null);
+  }
+
+  /**
+   * Appends a message to a stream channel at most once per message id: appending again with an id
+   * already stored (a retry after a timeout whose first attempt ran anyway, an outbox flush of a
+   * message that did reach the backbone) stores and delivers nothing new and completes with the
+   * position of the first append. The id is remembered for the transport's deduplication window
+   * (see the implementation); {@code null} appends without deduplication.
+   *
+   * <p>With a {@code retention}, the whole stream (history, offsets, epoch) is deleted once that
+   * long passes without a newer append; each append sets the stream's retention anew (a job's lines
+   * keep it a day, its {@code job_end} an hour). A later append starts a new stream, in a new
+   * epoch. {@code null} keeps the stream, with its bounded history, for as long as the backbone
+   * keeps data (the events stream).
+   *
+   * @param channel the channel
+   * @param payload the message text
+   * @param messageId the message's id, unique per message, or {@code null}
+   * @param retention how long the stream lives after this append without a newer one, positive, or
+   *     {@code null} for no expiry
+   * @return a stage completing with the message's position once it is stored, or exceptionally with
+   *     a {@link TransportException} when the backbone cannot be reached
+   * @throws IllegalArgumentException if {@code retention} is zero or negative
+   * @throws IllegalStateException if the transport is closed
+   */
+  CompletionStage<StreamPosition> append(
+      String channel, String payload, String messageId, Duration retention);
 
   /**
    * Publishes a message on a plain channel.
@@ -45,19 +90,33 @@ public interface Transport extends AutoCloseable {
   CompletionStage<Void> publish(String channel, String payload);
 
   /**
-   * Subscribes to a channel. Messages are delivered to the listener on a thread of the transport,
-   * one at a time, in channel order. A listener that throws is logged and keeps its subscription.
+   * Subscribes to a channel, returning at once, without waiting for the backbone: the subscription
+   * becomes live asynchronously, and {@link TransportSubscription#confirmed()} completes when it
+   * is. Messages are delivered to the listener on a thread of the transport, one at a time, in
+   * channel order. A listener that throws is logged and keeps its subscription.
+   *
+   * <p>Only messages published after the confirmation are sure to be delivered: a reader that needs
+   * a stream without a hole reads its history ({@link #since}) once the subscription is confirmed.
+   * A subscription that cannot be confirmed (the backbone unreachable past the transport's timeout)
+   * fails its {@code confirmed()} stage and is inactive; its listener is not told. {@link
+   * TransportListener#onFailure} reports a confirmed subscription that broke.
+   *
+   * <p>Subscribing costs no thread and no connection per channel where the backbone can share them
+   * (Redis multiplexes channels over a few connections).
    *
    * @param channel the channel
    * @param listener the listener
    * @return the subscription
-   * @throws TransportException if the subscription cannot be made now
+   * @throws TransportException if the subscription is refused at once (for example a bound on
+   *     channels reached)
    * @throws IllegalStateException if the transport is closed
    */
   TransportSubscription subscribe(String channel, TransportListener listener);
 
   /**
-   * Reads a stream channel's history after an offset.
+   * Reads a stream channel's history after an offset. Reading creates nothing: a stream that does
+   * not exist (never appended to, or expired) reads as {@link StreamHistory#empty}, with the epoch
+   * {@link StreamHistory#NO_EPOCH}, and leaves no key, entry or mark behind.
    *
    * @param channel the channel
    * @param offset the last offset the reader has; {@code 0} for everything retained
@@ -66,6 +125,18 @@ public interface Transport extends AutoCloseable {
    * @throws IllegalStateException if the transport is closed
    */
   StreamHistory since(String channel, long offset);
+
+  /**
+   * Checks cheaply that the backbone answers now, outside any subscription or breaker: Redis sends
+   * a PING on a fresh connection. A resilient subscription probes this way while its breaker is
+   * open, so it recovers within seconds of the backbone answering again instead of waiting out the
+   * whole open window. The default, for a backbone inside the process, always answers.
+   *
+   * @return a stage completing normally when the backbone answered, exceptionally otherwise
+   */
+  default CompletionStage<Void> probe() {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /**
    * Returns a short name for logs, for example {@code in-memory} or {@code redis://host:6379}

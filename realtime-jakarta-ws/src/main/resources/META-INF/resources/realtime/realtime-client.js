@@ -11,6 +11,8 @@
 //    grows with each refusal in a row, so a refused crowd does not hammer the server;
 //  - follows `seq`/`epoch`: drops duplicates, asks for a resync on a gap, on a heartbeat whose
 //    `lastSeq` is ahead, and after every reconnect, so a page misses nothing the server still has;
+//  - remembers subscriptions: `subscribe` before the socket is open is sent when it opens, and
+//    after every reconnect the subscriptions are sent again, before the resync;
 //  - calls typed callbacks per message type.
 
 /**
@@ -168,6 +170,10 @@ export class RealtimeClient {
     /** The timer that asks again for a resync the server rate-limited. */
     this.resyncRetryTimer = null;
     this.listeners = new Map();
+    /** The patterns subscribed to, in order; restored on every open. */
+    this.patterns = [];
+    /** True after an explicit subscribe (until `unsubscribe()`): the server filters then. */
+    this.filtered = false;
   }
 
   /** Opens the connection; reconnects by itself until {@link close}. */
@@ -185,15 +191,21 @@ export class RealtimeClient {
     this.timers.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.cancelResyncRetry();
-    if (this.socket) {
-      this.socket.close(1000, "client closed");
+    const socket = this.socket;
+    // Detached first: a socket still delivers what arrives while it closes (the 'ws' package
+    // does), and a closed client tells its listeners nothing more.
+    this.socket = null;
+    if (socket) {
+      socket.close(1000, "client closed");
+      this.lastClose = { code: 1000, reason: "client closed" };
     }
     this.setState("closed");
   }
 
   /**
-   * Sends a client message; false when not connected.
-   * @param {Object} message e.g. {type: "subscribe", data: {events: ["alert.*"]}}
+   * Sends a client message now; false, and nothing sent, when the socket is not open (messages
+   * are not queued: only subscriptions are remembered, see {@link subscribe}).
+   * @param {Object} message e.g. {type: "ping"}
    */
   send(message) {
     if (!this.socket || this.socket.readyState !== 1) {
@@ -203,14 +215,57 @@ export class RealtimeClient {
     return true;
   }
 
-  /** Subscribes to event types by pattern (fnmatch, e.g. "alert.*"). */
+  /**
+   * Subscribes to event types by pattern (fnmatch, e.g. "alert.*"): from then on the server sends
+   * only matching types. Remembered: sent when the socket opens if it is not open yet, and sent
+   * again after every reconnect, before the resync. Patterns are kept as the server keeps them:
+   * trimmed, lower-cased and once each; a blank one is refused here, as the server would refuse
+   * the whole request.
+   * @param {string[]} patterns
+   * @returns {boolean} true when sent now, false when it will be sent on open
+   */
   subscribe(patterns) {
-    return this.send({ type: "subscribe", data: { events: patterns } });
+    const normalized = normalizePatterns(patterns);
+    this.filtered = true;
+    for (const pattern of normalized) {
+      if (!this.patterns.includes(pattern)) this.patterns.push(pattern);
+    }
+    return this.send({ type: "subscribe", data: { events: normalized } });
   }
 
-  /** Unsubscribes from event type patterns. */
+  /**
+   * Removes patterns; without any, forgets every subscription: back to receiving every type.
+   * Remembered like {@link subscribe}.
+   * @param {string[]} [patterns]
+   * @returns {boolean} true when sent now
+   */
   unsubscribe(patterns) {
-    return this.send({ type: "unsubscribe", data: { events: patterns } });
+    if (patterns === undefined) {
+      this.filtered = false;
+      this.patterns = [];
+      return this.send({ type: "unsubscribe", data: {} });
+    }
+    const normalized = normalizePatterns(patterns);
+    this.patterns = this.patterns.filter((pattern) => !normalized.includes(pattern));
+    return this.send({ type: "unsubscribe", data: { events: normalized } });
+  }
+
+  /** @returns {string[]} the patterns subscribed to (empty: every type, unless unsubscribed) */
+  subscriptions() {
+    return [...this.patterns];
+  }
+
+  /** Tells the server the remembered filter: on every open, before anything else. */
+  restoreSubscriptions() {
+    if (!this.filtered) return;
+    if (this.patterns.length > 0) {
+      this.send({ type: "subscribe", data: { events: [...this.patterns] } });
+      return;
+    }
+    // Subscribed, then unsubscribed from every pattern: the server then sends nothing, and the
+    // only way to say so again is the same two steps.
+    this.send({ type: "subscribe", data: { events: ["*"] } });
+    this.send({ type: "unsubscribe", data: { events: ["*"] } });
   }
 
   /**
@@ -279,6 +334,7 @@ export class RealtimeClient {
       this.attempts = 0;
       this.cancelResyncRetry();
       this.resyncPending = false;
+      this.restoreSubscriptions();
       this.setState("open");
       if (this.lastSeq > 0) {
         this.requestResync();
@@ -465,6 +521,30 @@ export class RealtimeClient {
       }
     }
   }
+}
+
+/** Java's Character.isWhitespace: what the server's String.isBlank() looks for. */
+const JAVA_BLANK = /^[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/;
+/** What Java's String.trim() removes: every character up to U+0020. */
+const JAVA_TRIM = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
+
+/**
+ * The patterns as the server keeps them (io.realtime.connection.Subscriptions): each trimmed and
+ * lower-cased, once each, in the order given; a blank one refused.
+ */
+function normalizePatterns(patterns) {
+  if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p) => typeof p === "string")) {
+    throw new TypeError(`patterns must be a non-empty array of strings, got ${String(patterns)}`);
+  }
+  const normalized = [];
+  for (const pattern of patterns) {
+    if (JAVA_BLANK.test(pattern)) {
+      throw new TypeError(`a pattern must not be blank, got '${pattern}'`);
+    }
+    const kept = pattern.replace(JAVA_TRIM, "").toLowerCase();
+    if (!normalized.includes(kept)) normalized.push(kept);
+  }
+  return normalized;
 }
 
 function appendQuery(url, name, value) {

@@ -46,6 +46,12 @@ public final class RedisTransportConfig {
   private final Duration connectTimeout;
   private final Duration pingInterval;
   private final Duration pingTimeout;
+  private final Duration deduplicationWindow;
+  private final int commandThreads;
+  private final int commandQueueSize;
+  private final int deliveryThreads;
+  private final int deliveryQueueSize;
+  private final int subscriberConnections;
   private final String eventsChannel;
   private final String systemStatusChannel;
   private final String performanceChannel;
@@ -65,6 +71,12 @@ public final class RedisTransportConfig {
     this.connectTimeout = b.connectTimeout;
     this.pingInterval = b.pingInterval;
     this.pingTimeout = b.pingTimeout;
+    this.deduplicationWindow = b.deduplicationWindow;
+    this.commandThreads = b.commandThreads;
+    this.commandQueueSize = b.commandQueueSize;
+    this.deliveryThreads = b.deliveryThreads;
+    this.deliveryQueueSize = b.deliveryQueueSize;
+    this.subscriberConnections = b.subscriberConnections;
     this.eventsChannel = b.eventsChannel;
     this.systemStatusChannel = b.systemStatusChannel;
     this.performanceChannel = b.performanceChannel;
@@ -73,7 +85,9 @@ public final class RedisTransportConfig {
 
   /**
    * Returns a builder with the defaults: {@code redis://127.0.0.1:6379}, database 0, prefix {@code
-   * hsi}, history 1,000, timeouts of 2 s, a subscriber ping every second with a 3 s timeout.
+   * hsi}, history 1,000, timeouts of 2 s, a subscriber ping every second with a 3 s timeout, a
+   * deduplication window of 10 minutes, 16 command threads with 1,000 queued commands, 4 delivery
+   * threads and 10,000 queued messages per subscribed channel, and one subscriber connection.
    *
    * @return the builder
    */
@@ -85,7 +99,9 @@ public final class RedisTransportConfig {
    * Reads the configuration from properties under a prefix, for example {@code realtime.redis.}:
    * {@code uri}, {@code database}, {@code key-prefix}, {@code history-size}, {@code
    * command-timeout-ms}, {@code connect-timeout-ms}, {@code ping-interval-ms}, {@code
-   * ping-timeout-ms}, {@code sentinel.master}, {@code sentinel.nodes}, {@code cluster.nodes}
+   * ping-timeout-ms}, {@code deduplication-window-ms}, {@code command-threads}, {@code
+   * command-queue-size}, {@code delivery-threads}, {@code delivery-queue-size}, {@code
+   * subscriber-connections}, {@code sentinel.master}, {@code sentinel.nodes}, {@code cluster.nodes}
    * (comma-separated {@code host:port}), {@code channels.events}, {@code channels.system-status},
    * {@code channels.performance}, {@code channels.job-logs}. Absent keys keep their defaults.
    *
@@ -119,6 +135,16 @@ public final class RedisTransportConfig {
     builder.ping(
         millis(properties, prefix + "ping-interval-ms", builder.pingInterval),
         millis(properties, prefix + "ping-timeout-ms", builder.pingTimeout));
+    builder.deduplicationWindow(
+        millis(properties, prefix + "deduplication-window-ms", builder.deduplicationWindow));
+    builder.commandThreads(
+        integer(properties, prefix + "command-threads", builder.commandThreads),
+        integer(properties, prefix + "command-queue-size", builder.commandQueueSize));
+    builder.delivery(
+        integer(properties, prefix + "delivery-threads", builder.deliveryThreads),
+        integer(properties, prefix + "delivery-queue-size", builder.deliveryQueueSize));
+    builder.subscriberConnections(
+        integer(properties, prefix + "subscriber-connections", builder.subscriberConnections));
     String master = properties.getProperty(prefix + "sentinel.master");
     if (master != null) {
       builder.sentinel(
@@ -146,8 +172,12 @@ public final class RedisTransportConfig {
   }
 
   private static Duration millis(Properties properties, String key, Duration fallback) {
+    return Duration.ofMillis(integer(properties, key, (int) fallback.toMillis()));
+  }
+
+  private static int integer(Properties properties, String key, int fallback) {
     String value = properties.getProperty(key);
-    return value == null ? fallback : Duration.ofMillis(parseInt(key, value));
+    return value == null ? fallback : parseInt(key, value);
   }
 
   private static List<HostPort> parseNodes(String key, String value) {
@@ -279,6 +309,67 @@ public final class RedisTransportConfig {
   }
 
   /**
+   * Returns how long an appended message's id is remembered: appending again with the same id
+   * within this window stores nothing and returns the first position. It must exceed the longest
+   * time an append may be retried after its first attempt: the longest outage an outbox entry may
+   * wait out. An entry flushed after the window, whose first attempt ran anyway (a timeout, a
+   * stall), is stored and published a second time, with a new offset.
+   *
+   * @return the window, 10 minutes by default
+   */
+  public Duration deduplicationWindow() {
+    return deduplicationWindow;
+  }
+
+  /**
+   * Returns how many threads run commands, and so how many pooled connections there are.
+   *
+   * @return the number of command threads, 16 by default
+   */
+  public int commandThreads() {
+    return commandThreads;
+  }
+
+  /**
+   * Returns how many commands may wait for a command thread; more fail at once.
+   *
+   * @return the queue bound, 1,000 by default
+   */
+  public int commandQueueSize() {
+    return commandQueueSize;
+  }
+
+  /**
+   * Returns how many threads deliver received messages to listeners, for all channels together.
+   *
+   * @return the number of delivery threads, 4 by default
+   */
+  public int deliveryThreads() {
+    return deliveryThreads;
+  }
+
+  /**
+   * Returns how many received messages a subscribed channel may hold for its listeners; one more
+   * ends the channel's subscription, and its listeners catch up from the history.
+   *
+   * @return the bound per channel, 10,000 by default
+   */
+  public int deliveryQueueSize() {
+    return deliveryQueueSize;
+  }
+
+  /**
+   * Returns how many connections carry the subscribed channels outside Cluster mode: channels are
+   * spread over them by hash, whatever their number. In Cluster mode there is one per master that
+   * owns a subscribed channel's slot instead.
+   *
+   * @return the number of subscriber connections, 1 by default
+   */
+  public int subscriberConnections() {
+    return subscriberConnections;
+  }
+
+  /**
    * Returns the security-event channel.
    *
    * @return {@code security_events} by default
@@ -342,6 +433,18 @@ public final class RedisTransportConfig {
         + pingInterval
         + "/"
         + pingTimeout
+        + ", deduplicationWindow="
+        + deduplicationWindow
+        + ", commandThreads="
+        + commandThreads
+        + "/"
+        + commandQueueSize
+        + ", delivery="
+        + deliveryThreads
+        + "/"
+        + deliveryQueueSize
+        + ", subscriberConnections="
+        + subscriberConnections
         + "]";
   }
 
@@ -397,6 +500,12 @@ public final class RedisTransportConfig {
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration pingInterval = Duration.ofSeconds(1);
     private Duration pingTimeout = Duration.ofSeconds(3);
+    private Duration deduplicationWindow = Duration.ofMinutes(10);
+    private int commandThreads = 16;
+    private int commandQueueSize = 1_000;
+    private int deliveryThreads = 4;
+    private int deliveryQueueSize = 10_000;
+    private int subscriberConnections = 1;
     private String eventsChannel = "security_events";
     private String systemStatusChannel = "system_status";
     private String performanceChannel = "performance_update";
@@ -601,6 +710,81 @@ public final class RedisTransportConfig {
       this.pingInterval = interval;
       this.pingTimeout = timeout;
       return this;
+    }
+
+    /**
+     * Sets how long an appended message's id is remembered, so that a retried or late append with
+     * the same id stores nothing new; 10 minutes by default. It must exceed the longest outage an
+     * outbox entry (of events or job logs) may wait out before it is appended again: an entry
+     * appended again after the window, whose first attempt ran anyway, is stored and published a
+     * second time (a second copy with a new offset).
+     *
+     * @param window a positive duration
+     * @return this builder
+     */
+    public Builder deduplicationWindow(Duration window) {
+      this.deduplicationWindow = Durations.requirePositive("deduplicationWindow", window);
+      return this;
+    }
+
+    /**
+     * Bounds the commands run at once and waiting: {@code threads} threads (and as many pooled
+     * connections) run them, {@code queueSize} more may wait; beyond that a command fails at once
+     * with a {@link io.realtime.transport.TransportException} and is counted ({@link
+     * RedisTransport#rejectedCommands()}). 16 and 1,000 by default.
+     *
+     * @param threads from 1 to 1,024
+     * @param queueSize at least 1
+     * @return this builder
+     */
+    public Builder commandThreads(int threads, int queueSize) {
+      this.commandThreads = requireRange("commandThreads", threads, 1, 1024);
+      this.commandQueueSize = requireRange("commandQueueSize", queueSize, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /**
+     * Bounds the delivery of received messages to listeners: {@code threads} threads deliver for
+     * all channels; each channel holds at most {@code queueSize} messages not yet delivered, and
+     * one more ends its subscription ({@link io.realtime.transport.TransportListener#onFailure})
+     * rather than block the connection's reader. 4 and 10,000 by default.
+     *
+     * @param threads from 1 to 1,024
+     * @param queueSize at least 1
+     * @return this builder
+     */
+    public Builder delivery(int threads, int queueSize) {
+      this.deliveryThreads = requireRange("deliveryThreads", threads, 1, 1024);
+      this.deliveryQueueSize = requireRange("deliveryQueueSize", queueSize, 1, Integer.MAX_VALUE);
+      return this;
+    }
+
+    /**
+     * Sets how many connections carry the subscribed channels (standalone and Sentinel): every
+     * channel is subscribed on one of them, chosen by its hash, so connections and reading threads
+     * stay this many whatever the number of channels. More spread the reading of busy channels over
+     * more threads. Cluster mode ignores it: it holds one connection per master owning a subscribed
+     * channel's slot. 1 by default.
+     *
+     * @param connections from 1 to 64
+     * @return this builder
+     */
+    public Builder subscriberConnections(int connections) {
+      this.subscriberConnections = requireRange("subscriberConnections", connections, 1, 64);
+      return this;
+    }
+
+    private static int requireRange(String what, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            what
+                + " must be from "
+                + min
+                + (max == Integer.MAX_VALUE ? " up" : " to " + max)
+                + ", got "
+                + value);
+      }
+      return value;
     }
 
     /**

@@ -70,6 +70,11 @@ class MultiInstanceIT {
       system.start();
     }
 
+    /** Both broadcasters follow Redis: start() returned before the subscriptions were confirmed. */
+    boolean isLive() {
+      return events.isLive() && system.isLive();
+    }
+
     @Override
     public void close() {
       system.close();
@@ -84,6 +89,11 @@ class MultiInstanceIT {
     server = RedisServer.start();
     for (String id : List.of("a", "b", "c")) {
       instances.add(new Instance(id, server.port()));
+    }
+    // Seen failing without: an instance not following yet missed the first events of the others
+    // and delivered its own first one locally, without seq.
+    for (Instance instance : instances) {
+      await().atMost(WAIT).until(instance::isLive);
     }
   }
 

@@ -124,6 +124,8 @@ class RedisFailureIT {
     server.kill();
 
     await().atMost(Duration.ofSeconds(15)).until(broadcaster::isDegraded);
+    // the notice is written to the client after the flag is set
+    await().atMost(Duration.ofSeconds(5)).until(() -> !notices().isEmpty());
     assertThat(notices()).containsExactly("degraded");
     long start = System.nanoTime();
     PublishReceipt local = broadcaster.publish(event(100)).toCompletableFuture().get();
@@ -191,17 +193,21 @@ class RedisFailureIT {
   @Test
   void theSubscriberNoticesADeadConnectionWithinThePingTimeout() throws Exception {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
-    transport.subscribe(
-        "watch",
-        new TransportListener() {
-          @Override
-          public void onMessage(TransportMessage message) {}
+    transport
+        .subscribe(
+            "watch",
+            new TransportListener() {
+              @Override
+              public void onMessage(TransportMessage message) {}
 
-          @Override
-          public void onFailure(Throwable cause) {
-            failures.add(cause);
-          }
-        });
+              @Override
+              public void onFailure(Throwable cause) {
+                failures.add(cause);
+              }
+            })
+        .confirmed()
+        .toCompletableFuture()
+        .join();
 
     server.pause();
     long start = System.nanoTime();

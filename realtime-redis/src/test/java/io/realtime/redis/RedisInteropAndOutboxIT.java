@@ -67,6 +67,9 @@ class RedisInteropAndOutboxIT {
             .recoveryBackoff(Duration.ofMillis(100), Duration.ofMillis(400))
             .build();
     events.start();
+    // start() returns before Redis confirms; seen failing without (CI): an instance not following
+    // yet missed the other's first event
+    await().atMost(WAIT).until(events::isLive);
     closeables.add(transport);
     closeables.add(() -> registry.shutdown(Duration.ofMillis(200)).join());
     closeables.add(events);

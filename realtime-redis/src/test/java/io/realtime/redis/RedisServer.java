@@ -158,4 +158,27 @@ public final class RedisServer implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * SIGKILL, then relaunch from the last {@code SAVE}d {@code dump.rdb} in this server's directory
+   * (launched with {@code --save ''} and no AOF, so nothing written after the SAVE survives): Redis
+   * comes back with older data, as after a restore or a lagging replica's promotion.
+   */
+  public void restartFromSnapshot() throws IOException, InterruptedException {
+    if (!Files.exists(dir.resolve("dump.rdb"))) {
+      throw new IllegalStateException("no dump.rdb in " + dir + ": SAVE first");
+    }
+    kill();
+    launch();
+  }
+
+  /**
+   * Launches after deleting any {@code dump.rdb} a {@code SAVE} left: Redis comes back empty.
+   *
+   * @throws IOException if the file cannot be deleted or the server cannot start
+   */
+  public void launchEmpty() throws IOException {
+    Files.deleteIfExists(dir.resolve("dump.rdb"));
+    launch();
+  }
 }

@@ -48,6 +48,33 @@ class RedisTransportConfigTest {
     assertThat(config.systemStatusChannel()).isEqualTo("system_status");
     assertThat(config.performanceChannel()).isEqualTo("performance_update");
     assertThat(config.jobLogsChannel("42")).isEqualTo("job:42:logs");
+    assertThat(config.deduplicationWindow()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.commandThreads()).isEqualTo(16);
+    assertThat(config.commandQueueSize()).isEqualTo(1000);
+    assertThat(config.deliveryThreads()).isEqualTo(4);
+    assertThat(config.deliveryQueueSize()).isEqualTo(10_000);
+    assertThat(config.subscriberConnections()).isEqualTo(1);
+  }
+
+  @Test
+  void propertiesBoundDeduplicationCommandsAndDelivery() {
+    Properties properties = new Properties();
+    properties.setProperty("r.deduplication-window-ms", "60000");
+    properties.setProperty("r.command-threads", "8");
+    properties.setProperty("r.command-queue-size", "50");
+    properties.setProperty("r.delivery-threads", "2");
+    properties.setProperty("r.delivery-queue-size", "100");
+    properties.setProperty("r.subscriber-connections", "3");
+
+    RedisTransportConfig config = RedisTransportConfig.fromProperties(properties, "r.");
+
+    assertThat(config.deduplicationWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.commandThreads()).isEqualTo(8);
+    assertThat(config.commandQueueSize()).isEqualTo(50);
+    assertThat(config.deliveryThreads()).isEqualTo(2);
+    assertThat(config.deliveryQueueSize()).isEqualTo(100);
+    assertThat(config.subscriberConnections()).isEqualTo(3);
+    assertThat(config.toString()).contains("deduplicationWindow=PT1M", "subscriberConnections=3");
   }
 
   @Test
@@ -90,5 +117,19 @@ class RedisTransportConfigTest {
         .hasMessageContaining("pingTimeout must be longer");
     assertThatThrownBy(() -> RedisTransportConfig.builder().channels("e", "s", "p", "job_logs"))
         .hasMessageContaining("must contain {id}");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().deduplicationWindow(Duration.ZERO))
+        .hasMessageContaining("deduplicationWindow must be positive, got PT0S");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().commandThreads(0, 10))
+        .hasMessageContaining("commandThreads must be from 1 to 1024, got 0");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().commandThreads(4, 0))
+        .hasMessageContaining("commandQueueSize must be from 1 up, got 0");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().delivery(2, -1))
+        .hasMessageContaining("deliveryQueueSize must be from 1 up, got -1");
+    assertThatThrownBy(() -> RedisTransportConfig.builder().subscriberConnections(0))
+        .hasMessageContaining("subscriberConnections must be from 1 to 64, got 0");
+    Properties bad = new Properties();
+    bad.setProperty("p.command-threads", "many");
+    assertThatThrownBy(() -> RedisTransportConfig.fromProperties(bad, "p."))
+        .hasMessageContaining("p.command-threads must be an integer, got 'many'");
   }
 }

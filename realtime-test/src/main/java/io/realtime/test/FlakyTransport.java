@@ -7,6 +7,7 @@ import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportMessage;
 import io.realtime.transport.TransportSubscription;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,8 +21,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * operations work again and broken subscriptions stay broken until the owner subscribes anew, as
  * with a real backbone.
  *
+ * <p>By default a subscription is confirmed when {@link #subscribe} returns, and subscribing while
+ * failing throws. After {@link #holdConfirmations()} it plays an asynchronous backbone (Redis):
+ * {@code subscribe} returns at once, also while failing, and each subscription's {@link
+ * TransportSubscription#confirmed()} stays pending, its listener told nothing, until {@link
+ * #releaseConfirmations()} confirms it, or fails it if the backbone is unreachable then. {@link
+ * #fail()} fails the confirmations still pending.
+ *
  * <p>The wrapped transport stays reachable through {@link #delegate()}, to play another instance
- * that still reaches the backbone.
+ * that still reaches the backbone. Retentions are passed to it.
  */
 public final class FlakyTransport implements Transport {
 
@@ -29,6 +37,7 @@ public final class FlakyTransport implements Transport {
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final AtomicInteger subscribeCalls = new AtomicInteger();
   private volatile boolean failing;
+  private volatile boolean holdingConfirmations;
 
   /**
    * Wraps a transport.
@@ -39,12 +48,48 @@ public final class FlakyTransport implements Transport {
     this.delegate = delegate;
   }
 
-  /** Makes the backbone unreachable: operations fail and subscriptions break. */
+  /**
+   * Makes the backbone unreachable: operations fail, confirmed subscriptions break and pending
+   * confirmations fail.
+   */
   public void fail() {
     failing = true;
     for (Subscription subscription : subscriptions) {
       subscription.breakDown();
     }
+  }
+
+  /**
+   * From now on, subscriptions are confirmed only by {@link #releaseConfirmations()}, as an
+   * asynchronous backbone confirms them later; subscribing no longer throws while failing.
+   */
+  public void holdConfirmations() {
+    holdingConfirmations = true;
+  }
+
+  /**
+   * Settles every pending confirmation: confirmed if the backbone is reachable, else failed with a
+   * {@link TransportException} (the listener is not told). Later subscriptions are held still.
+   *
+   * @return how many were settled
+   */
+  public int releaseConfirmations() {
+    int settled = 0;
+    for (Subscription subscription : subscriptions) {
+      if (subscription.settle(failing ? unreachable() : null)) {
+        settled++;
+      }
+    }
+    return settled;
+  }
+
+  /**
+   * Returns how many subscriptions wait for their confirmation.
+   *
+   * @return the count
+   */
+  public int pendingConfirmations() {
+    return (int) subscriptions.stream().filter(s -> !s.confirmation.isDone()).count();
   }
 
   /** Makes the backbone reachable again. */
@@ -80,11 +125,20 @@ public final class FlakyTransport implements Transport {
   }
 
   @Override
-  public CompletionStage<StreamPosition> append(String channel, String payload) {
+  public CompletionStage<StreamPosition> append(
+      String channel, String payload, String messageId, Duration retention) {
     if (failing) {
       return CompletableFuture.failedFuture(unreachable());
     }
-    return delegate.append(channel, payload);
+    return delegate.append(channel, payload, messageId, retention);
+  }
+
+  @Override
+  public CompletionStage<Void> probe() {
+    if (failing) {
+      return CompletableFuture.failedFuture(unreachable());
+    }
+    return delegate.probe();
   }
 
   @Override
@@ -98,12 +152,16 @@ public final class FlakyTransport implements Transport {
   @Override
   public TransportSubscription subscribe(String channel, TransportListener listener) {
     subscribeCalls.incrementAndGet();
-    if (failing) {
+    boolean held = holdingConfirmations;
+    if (failing && !held) {
       throw unreachable();
     }
     Subscription subscription = new Subscription(channel, listener);
     subscription.inner = delegate.subscribe(channel, subscription);
     subscriptions.add(subscription);
+    if (!held) {
+      subscription.inner.confirmed().whenComplete((ok, error) -> subscription.settle(error));
+    }
     return subscription;
   }
 
@@ -132,6 +190,7 @@ public final class FlakyTransport implements Transport {
   private final class Subscription implements TransportSubscription, TransportListener {
     private final String channel;
     private final TransportListener listener;
+    private final CompletableFuture<Void> confirmation = new CompletableFuture<>();
     private volatile TransportSubscription inner;
     private volatile boolean active = true;
 
@@ -142,17 +201,40 @@ public final class FlakyTransport implements Transport {
 
     @Override
     public void onMessage(TransportMessage message) {
-      if (active) {
+      // Until confirmed the backbone delivers nothing.
+      if (active && confirmation.isDone() && !confirmation.isCompletedExceptionally()) {
         listener.onMessage(message);
       }
+    }
+
+    /** Confirms, or fails with {@code error}; {@code false} if already settled. */
+    boolean settle(Throwable error) {
+      if (confirmation.isDone()) {
+        return false;
+      }
+      if (error == null) {
+        return confirmation.complete(null);
+      }
+      boolean settled = confirmation.completeExceptionally(error);
+      close();
+      return settled;
     }
 
     void breakDown() {
       if (!active) {
         return;
       }
+      if (!confirmation.isDone()) {
+        settle(unreachable()); // never confirmed: the listener is not told
+        return;
+      }
       close();
       listener.onFailure(new TransportException("subscription lost (simulated)", null));
+    }
+
+    @Override
+    public CompletionStage<Void> confirmed() {
+      return confirmation;
     }
 
     @Override
@@ -162,7 +244,10 @@ public final class FlakyTransport implements Transport {
 
     @Override
     public boolean isActive() {
-      return active && inner.isActive();
+      return active
+          && confirmation.isDone()
+          && !confirmation.isCompletedExceptionally()
+          && inner.isActive();
     }
 
     @Override
@@ -170,6 +255,8 @@ public final class FlakyTransport implements Transport {
       active = false;
       subscriptions.remove(this);
       inner.close();
+      confirmation.completeExceptionally(
+          new TransportException("subscription to " + channel + " closed unconfirmed", null));
     }
   }
 }

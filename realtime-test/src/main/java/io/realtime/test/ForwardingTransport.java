@@ -5,6 +5,7 @@ import io.realtime.transport.StreamPosition;
 import io.realtime.transport.Transport;
 import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportSubscription;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -27,8 +28,14 @@ public abstract class ForwardingTransport implements Transport {
   }
 
   @Override
-  public CompletionStage<StreamPosition> append(String channel, String payload) {
-    return delegate.append(channel, payload);
+  public CompletionStage<StreamPosition> append(
+      String channel, String payload, String messageId, Duration retention) {
+    return delegate.append(channel, payload, messageId, retention);
+  }
+
+  @Override
+  public CompletionStage<Void> probe() {
+    return delegate.probe();
   }
 
   @Override

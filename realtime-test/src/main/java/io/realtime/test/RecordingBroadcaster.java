@@ -39,6 +39,11 @@ public final class RecordingBroadcaster implements Broadcaster {
   }
 
   @Override
+  public boolean isLive() {
+    return true;
+  }
+
+  @Override
   public void close() {}
 
   /**

@@ -50,4 +50,16 @@ class CircuitBreakerRegistryTest {
     assertThat(registry.find("later")).containsSame(later);
     assertThatThrownBy(() -> registry.register(breaker("later"))).hasMessageContaining("later");
   }
+
+  @Test
+  void forEachBreakerGivesEveryBreakerPresentAndFutureOnce() {
+    registry.register(breaker("before"));
+    List<String> given = new CopyOnWriteArrayList<>();
+    registry.forEachBreaker(breaker -> given.add(breaker.name()));
+    registry.register(breaker("after"));
+
+    assertThat(given).containsExactly("before", "after");
+    assertThatThrownBy(() -> registry.register(breaker("after"))).hasMessageContaining("after");
+    assertThat(given).containsExactly("before", "after");
+  }
 }

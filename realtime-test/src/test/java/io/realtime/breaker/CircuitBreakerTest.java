@@ -75,6 +75,49 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void aSuccessfulProbeMovesAnOpenBreakerToHalfOpenEarly() {
+    fail(5);
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(breaker.probeSucceeded()).isTrue();
+
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN");
+    assertThat(breaker.tryAcquirePermission()).as("the trial call").isTrue();
+    assertThat(breaker.tryAcquirePermission()).as("one at a time").isFalse();
+    breaker.recordSuccess();
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+  }
+
+  @Test
+  void aFailedTrialAfterAnEarlyHalfOpenOpensForAWholeTimeout() {
+    fail(5);
+    time.advance(Duration.ofSeconds(1));
+    breaker.probeSucceeded();
+    assertThat(breaker.tryAcquirePermission()).isTrue();
+
+    breaker.recordFailure();
+
+    assertThat(breaker.state()).isEqualTo(State.OPEN);
+    assertThat(breaker.remainingOpenTime()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void aProbeChangesNothingUnlessTheBreakerIsOpen() {
+    assertThat(breaker.probeSucceeded()).isFalse();
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    fail(5);
+    time.advance(Duration.ofSeconds(30));
+    assertThat(breaker.tryAcquirePermission()).isTrue();
+
+    assertThat(breaker.probeSucceeded()).isFalse();
+
+    assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(breaker.tryAcquirePermission()).as("no second trial call").isFalse();
+    assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN");
+  }
+
+  @Test
   void halfOpenPermitsOneTrialCallAtATime() {
     fail(5);
     time.advance(Duration.ofSeconds(30));

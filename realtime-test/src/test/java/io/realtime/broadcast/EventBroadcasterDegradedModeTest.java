@@ -101,8 +101,8 @@ class EventBroadcasterDegradedModeTest {
     assertThat(broadcaster.isDegraded()).isTrue();
     assertThat(broadcaster.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
     assertThat(time.untilNextTask())
-        .as("next probe when the breaker half-opens")
-        .isEqualTo(Duration.ofSeconds(30));
+        .as("next liveness probe, on the first backoff step, not when the breaker half-opens")
+        .isEqualTo(Duration.ofMillis(1200));
     assertThat(flaky.subscribeCalls()).isEqualTo(5);
     await().atMost(WAIT).until(() -> notices().size() == 1);
     assertThat(notices().get(0))
@@ -165,13 +165,36 @@ class EventBroadcasterDegradedModeTest {
     assertThat(flaky.subscribeCalls()).isEqualTo(6);
     assertThat(broadcaster.isDegraded()).isTrue();
     assertThat(broadcaster.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
-    assertThat(time.untilNextTask()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(broadcaster.circuitBreaker().remainingOpenTime()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(time.untilNextTask()).as("probing again").isEqualTo(Duration.ofMillis(1200));
 
     flaky.heal();
     time.advance(Duration.ofSeconds(30));
 
     assertThat(broadcaster.isDegraded()).isFalse();
     assertThat(flaky.activeSubscriptions()).isEqualTo(1);
+  }
+
+  @Test
+  void recoveryIsPromptOnceTheBackboneAnswersAgain() {
+    publish(1);
+    EventBroadcasterTest.awaitEvents(client, 1);
+    failUntilDegraded();
+    time.advance(Duration.ofSeconds(5));
+    assertThat(broadcaster.isDegraded()).as("probes fail while the backbone is away").isTrue();
+    assertThat(flaky.subscribeCalls()).as("a probe is not a subscribe attempt").isEqualTo(5);
+
+    publishElsewhere(2);
+    flaky.heal();
+    time.advance(Duration.ofSeconds(2));
+
+    assertThat(broadcaster.isDegraded()).as("recovered within 2 s, not after 30 s").isFalse();
+    assertThat(flaky.activeSubscriptions()).isEqualTo(1);
+    assertThat(broadcaster.circuitBreaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    EventBroadcasterTest.awaitEvents(client, 2);
+    assertThat(events(client)).extracting(Envelope::seq).containsExactly(1L, 2L);
+    await().atMost(WAIT).until(() -> notices().size() == 2);
+    assertThat(notices()).extracting(ServiceStatus::status).containsExactly("degraded", "healthy");
   }
 
   @Test

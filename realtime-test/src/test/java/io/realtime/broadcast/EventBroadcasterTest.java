@@ -26,7 +26,6 @@ import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportSubscription;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +46,7 @@ class EventBroadcasterTest {
   static final Duration WAIT = Duration.ofSeconds(10);
   static final MessageCodec CODEC = MessageCodec.json();
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Closeables closeables = new Closeables();
   private final ManualTime time = new ManualTime();
   private InMemoryTransport transport;
   private ConnectionRegistry registry;
@@ -68,14 +67,11 @@ class EventBroadcasterTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
+    closeables.close();
   }
 
   private <T extends AutoCloseable> T closeLater(T closeable) {
-    closeables.add(closeable);
-    return closeable;
+    return closeables.add(closeable);
   }
 
   private ConnectionRegistry registry() {
@@ -357,6 +353,44 @@ class EventBroadcasterTest {
     await().atMost(WAIT).until(() -> events(client).size() == 3);
   }
 
+  @Test
+  void resyncOnAStreamThatDoesNotExistYetIsRecoveredWithNothingToReplay() {
+    RecordingConnection client = new RecordingConnection("first-ever");
+    RegisteredConnection registered = registry.register("events", client);
+
+    ResyncAck ack = broadcaster.resync(registered, new ResyncRequest("events", 0, null));
+
+    assertThat(ack).isEqualTo(new ResyncAck("events", 0, 0, null, null, null, true));
+    assertThat(CODEC.encode(ack)).doesNotContain("epoch");
+    assertThat(transport.since("security_events", 0).exists())
+        .as("the read made no stream")
+        .isFalse();
+  }
+
+  @Test
+  void theFirstEventsAfterAnEmptyStreamReachClientsOnceFromOffsetOne() {
+    RecordingConnection client = client("early");
+    ResyncAck empty =
+        broadcaster.resync(
+            registry.register("events", new RecordingConnection("resyncing")),
+            new ResyncRequest("events", 0, null));
+    publish(broadcaster, 1);
+    publish(broadcaster, 2);
+    awaitEvents(client, 2);
+    String epoch = events(client).get(0).epoch();
+    RegisteredConnection late = lateClient(registry, "late");
+
+    ResyncAck ack = broadcaster.resync(late, new ResyncRequest("events", 0, empty.epoch()));
+    // A client that was told the empty epoch as it is stored ("") lost nothing either.
+    ResyncAck fromNoEpoch =
+        broadcaster.resync(
+            lateClient(registry, "late-2"), new ResyncRequest("events", 0, StreamHistory.NO_EPOCH));
+
+    assertThat(events(client)).extracting(Envelope::seq).containsExactly(1L, 2L);
+    assertThat(ack).isEqualTo(new ResyncAck("events", 0, 2, null, null, epoch, true));
+    assertThat(fromNoEpoch).isEqualTo(ack);
+  }
+
   /**
    * A resync reads its history outside the delivery lock: while one connection's replay waits for
    * the transport (a full history from Redis), live events still reach everybody else, and the
@@ -402,26 +436,31 @@ class EventBroadcasterTest {
   @Test
   void sporadicPublishFailuresDoNotOpenTheBreaker() {
     AtomicInteger appends = new AtomicInteger();
+    InMemoryTransport backbone = closeLater(InMemoryTransport.create());
     Transport sporadic =
-        closeLater(
-            new ForwardingTransport(InMemoryTransport.create()) {
-              @Override
-              public CompletionStage<StreamPosition> append(String channel, String payload) {
-                if (appends.incrementAndGet() % 3 == 0) {
-                  return CompletableFuture.failedFuture(new TransportException("sporadic", null));
-                }
-                return super.append(channel, payload);
-              }
-            });
+        new ForwardingTransport(backbone) {
+          @Override
+          public CompletionStage<StreamPosition> append(
+              String channel, String payload, String messageId, Duration retention) {
+            if (appends.incrementAndGet() % 3 == 0) {
+              return CompletableFuture.failedFuture(new TransportException("sporadic", null));
+            }
+            return super.append(channel, payload, messageId, retention);
+          }
+        };
     EventBroadcaster broadcaster = broadcaster(sporadic, registry());
 
     for (int n = 1; n <= 60; n++) {
       publish(broadcaster, n);
+      time.runDueTasks(); // the outbox retries what failed
     }
+    time.advance(Duration.ofSeconds(10));
 
     assertThat(broadcaster.isDegraded())
         .as("one failure in three, never several in a row: the breaker counts consecutive ones")
         .isFalse();
+    assertThat(broadcaster.outboxSize()).isZero();
+    assertThat(backbone.since("security_events", 0).messages()).hasSize(60);
   }
 
   /** A transport whose next history read, once armed, waits until released. */

@@ -48,16 +48,14 @@ class SystemBroadcasterTest {
   private final ManualTime time = new ManualTime();
   private final ExecutorService sourceThreads = Executors.newCachedThreadPool();
   private final InMemoryTransport backbone = InMemoryTransport.create();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Closeables closeables = new Closeables();
   private final AtomicInteger hostCalls = new AtomicInteger();
   private final CountDownLatch release = new CountDownLatch(1);
 
   @AfterEach
   void tearDown() throws Exception {
     release.countDown();
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
+    closeables.close();
     backbone.close();
     sourceThreads.shutdownNow();
   }

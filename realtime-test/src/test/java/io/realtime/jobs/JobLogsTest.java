@@ -5,50 +5,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.realtime.connection.CloseReason;
-import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.message.Envelope;
-import io.realtime.message.MessageCodec;
 import io.realtime.message.payload.JobEnd;
 import io.realtime.message.payload.LogEntry;
 import io.realtime.test.FlakyTransport;
-import io.realtime.test.ManualTime;
 import io.realtime.test.RecordingConnection;
 import io.realtime.transport.InMemoryTransport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Job logs (original §1.14): emitter helpers, job ids, backlog then live tail, job_end. */
-class JobLogsTest {
-
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final MessageCodec CODEC = MessageCodec.json();
-
-  private final ManualTime time = new ManualTime();
-  private final InMemoryTransport transport = InMemoryTransport.create();
-  private final JobLogEmitter emitter = new JobLogEmitter(transport, CODEC, time);
-  private final ConnectionRegistry registry = ConnectionRegistry.builder().build();
-
-  @AfterEach
-  void tearDown() {
-    registry.shutdown(Duration.ofMillis(200)).join();
-    transport.close();
-  }
+class JobLogsTest extends JobLogTestBase {
 
   private List<Envelope> lines(String jobId) {
     return transport.since(JobIds.logChannel(jobId), 0).messages().stream()
         .map(m -> (Envelope) CODEC.decode(m.payload()))
         .toList();
-  }
-
-  private static List<Envelope> received(RecordingConnection client) {
-    return client.texts().stream().map(CODEC::decode).map(Envelope.class::cast).toList();
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.realtime.protocol;
 
 import static io.realtime.fuzz.CallBound.MAX_CALL_NANOS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -19,6 +20,7 @@ import io.realtime.message.payload.SecurityEvent;
 import io.realtime.test.ManualTime;
 import io.realtime.test.RecordingConnection;
 import io.realtime.transport.InMemoryTransport;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,6 +63,8 @@ class ProtocolSessionFuzzTest {
 
   static {
     EVENTS.start();
+    RecordingConnection warmUp = new RecordingConnection("warm-up");
+    ProtocolSession warmUpSession = PROTOCOL.open(REGISTRY.register("events", warmUp));
     for (int i = 1; i <= 3; i++) {
       EVENTS
           .publish(
@@ -69,7 +73,15 @@ class ProtocolSessionFuzzTest {
           .toCompletableFuture()
           .join();
     }
-    PROTOCOL.open(REGISTRY.register("events", new RecordingConnection("warm-up"))).onText("ping");
+    // The live copies come on the transport's dispatcher thread: once they are all out, no input
+    // meets one being written to its connection (a pong queued behind it would come late; seen in
+    // CI on a loaded machine: the first input's closing ping got no pong in time).
+    // Polled on this thread: another one could not run this class's code while it initialises.
+    await()
+        .pollInSameThread()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> warmUp.texts().size() == 3);
+    warmUpSession.onText("ping");
   }
 
   @FuzzTest(maxDuration = "20s")

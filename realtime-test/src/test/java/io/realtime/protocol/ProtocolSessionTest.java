@@ -301,7 +301,7 @@ class ProtocolSessionTest {
 
   @Test
   void anInternalErrorClosesWith1011AndTimersStop() {
-    ProtocolSession broken =
+    ClientProtocol brokenProtocol =
         ClientProtocol.builder(time)
             .timeSource(time)
             .codec(
@@ -321,12 +321,14 @@ class ProtocolSessionTest {
                     throw new IllegalStateException("decoder bug (expected by the test)");
                   }
                 })
-            .build()
-            .open(registered);
+            .build();
+    ProtocolSession broken = brokenProtocol.open(registered);
 
     broken.onText("{\"type\":\"ping\"}");
 
     assertThat(client.awaitClose(WAIT)).isEqualTo(new CloseReason(1011, "Internal error"));
-    await().atMost(WAIT).until(() -> time.pendingTasks() <= 2); // the broadcaster's own timers
+    await().atMost(WAIT).until(() -> brokenProtocol.ticker().size() == 0);
+    // The open session's walk, and the broken protocol's next one, which finds nobody and stops.
+    await().atMost(WAIT).until(() -> time.pendingTasks() <= 2);
   }
 }

@@ -10,6 +10,11 @@ class InMemoryTransportCompatibilityTest extends TransportCompatibilityKit {
   }
 
   @Override
+  protected long storedState() {
+    return ((InMemoryTransport) transport).channelCount();
+  }
+
+  @Override
   protected int historySize() {
     return 50;
   }

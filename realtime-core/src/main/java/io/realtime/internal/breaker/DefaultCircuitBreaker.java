@@ -103,21 +103,26 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
           if (time.nanoTime() - current.openedAtNanos() < config.recoveryTimeout().toNanos()) {
             return false;
           }
-          snapshot.set(
-              new Snapshot(
-                  State.HALF_OPEN,
-                  current.failures(),
-                  0,
-                  1,
-                  current.openedAtNanos(),
-                  current.openedAt(),
-                  current.lastFailure(),
-                  time.now()));
+          snapshot.set(halfOpen(current, 1));
           from = State.OPEN;
           to = State.HALF_OPEN;
       }
     }
     notifyListeners(from, to);
+    return true;
+  }
+
+  @Override
+  public boolean probeSucceeded() {
+    synchronized (this) {
+      Snapshot current = snapshot.get();
+      if (current.state() != State.OPEN) {
+        return false;
+      }
+      // No trial call is granted here: the caller's next tryAcquirePermission takes it.
+      snapshot.set(halfOpen(current, 0));
+    }
+    notifyListeners(State.OPEN, State.HALF_OPEN);
     return true;
   }
 
@@ -244,6 +249,19 @@ public final class DefaultCircuitBreaker implements CircuitBreaker {
   @Override
   public void onStateChange(StateChangeListener listener) {
     listeners.add(listener);
+  }
+
+  /** An OPEN snapshot moved to HALF_OPEN now, with {@code trialCalls} granted. */
+  private Snapshot halfOpen(Snapshot open, int trialCalls) {
+    return new Snapshot(
+        State.HALF_OPEN,
+        open.failures(),
+        0,
+        trialCalls,
+        open.openedAtNanos(),
+        open.openedAt(),
+        open.lastFailure(),
+        time.now());
   }
 
   private static Snapshot withTrialCalls(Snapshot current, int trialCalls) {

@@ -356,6 +356,11 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
   }
 
   @Override
+  public boolean isLive() {
+    return subscription.isActive() && !subscription.isDegraded();
+  }
+
+  @Override
   public CircuitBreaker circuitBreaker() {
     return settings.breaker();
   }

@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +21,20 @@ import org.slf4j.LoggerFactory;
  * A subscription to one or more channels that survives the backbone's failures. Failures (a
  * subscription that breaks, a subscribe that throws, publishes that fail) feed the circuit breaker;
  * the subscription is retried with backoff; after the policy's attempts, or whenever the breaker is
- * open, it is <em>degraded</em> and probes again as soon as the breaker lets a half-open call
- * through. A successful probe closes the breaker and leaves degraded mode by itself.
+ * open, it is <em>degraded</em>. While the breaker is open it checks the backbone's liveness
+ * cheaply ({@link Transport#probe()}, outside the breaker) every first backoff step; a probe that
+ * answers moves the breaker to half-open at once, so the subscription is retried within seconds of
+ * the backbone coming back rather than after the breaker's whole open window, which stays the upper
+ * bound. The half-open subscribe is the first trial call; while the breaker is still half-open
+ * after it (a success threshold above one), further trials (liveness checks through the breaker)
+ * follow until it closes. Degraded mode ends, and the recovery is announced, only once the
+ * subscription is active and the breaker closed.
+ *
+ * <p>A subscription counts as made only once every channel's {@link
+ * TransportSubscription#confirmed()} completed; one that fails counts as a failed subscribe. The
+ * confirmation is not waited for: what follows it runs on the scheduler (at once when the transport
+ * confirmed synchronously), never on the thread that confirmed. Closing while confirmations are
+ * pending closes those subscriptions, and a confirmation that comes later is ignored.
  *
  * <p>This class is internal and is hence not for public use.
  */
@@ -52,6 +68,10 @@ public final class ResilientSubscription implements AutoCloseable {
   private final Events events;
 
   private List<TransportSubscription> subscriptions;
+
+  /** Subscriptions made, waiting for their confirmations; replaced or dropped, never both set. */
+  private List<TransportSubscription> pending;
+
   private TaskScheduler.Cancellable nextAttempt;
   private int failedAttempts;
   private boolean degraded;
@@ -110,6 +130,16 @@ public final class ResilientSubscription implements AutoCloseable {
   }
 
   /**
+   * Tells whether every channel is subscribed now.
+   *
+   * @return {@code true} while the subscription is active
+   */
+  public synchronized boolean isActive() {
+    return subscriptions != null
+        && subscriptions.stream().allMatch(TransportSubscription::isActive);
+  }
+
+  /**
    * Records a success seen elsewhere on the same transport, for example a publish: the breaker
    * counts consecutive failures, so sporadic ones between successes never open it.
    */
@@ -128,19 +158,28 @@ public final class ResilientSubscription implements AutoCloseable {
   }
 
   private void attempt() {
+    boolean active;
     synchronized (this) {
-      if (closed) {
-        return;
+      if (closed || pending != null) {
+        return; // closed, or an attempt waits for its confirmations
       }
       nextAttempt = null;
-      if (subscriptions != null
-          && subscriptions.stream().allMatch(TransportSubscription::isActive)) {
-        return;
+      active = isActive();
+    }
+    if (active) {
+      // Subscribed, but the breaker may not be closed yet (a success threshold above one, or a
+      // failure elsewhere while subscribing): the half-open trial must still be made, or nothing
+      // else ever closes it and every publish stays local.
+      if (breaker.state() == CircuitBreaker.State.CLOSED) {
+        settle();
+      } else {
+        trial();
       }
+      return;
     }
     if (!breaker.tryAcquirePermission()) {
       degrade();
-      scheduleAttempt(probeDelay());
+      scheduleProbe();
       return;
     }
     List<TransportSubscription> made = new ArrayList<>(channels.size());
@@ -151,13 +190,79 @@ public final class ResilientSubscription implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       made.forEach(TransportSubscription::close);
-      log.warn("Subscribing to {} on {} failed: {}", description, transport.name(), e.toString());
-      breaker.recordFailure();
-      failed();
+      subscribeFailed(e);
+      return;
+    }
+    CompletableFuture<Void> confirmed;
+    try {
+      confirmed =
+          CompletableFuture.allOf(
+              made.stream()
+                  .map(s -> s.confirmed().toCompletableFuture())
+                  .toArray(CompletableFuture[]::new));
+    } catch (RuntimeException e) {
+      confirmed = CompletableFuture.failedFuture(e);
+    }
+    synchronized (this) {
+      if (closed) {
+        made.forEach(TransportSubscription::close);
+        return;
+      }
+      pending = made;
+    }
+    if (confirmed.isDone()) {
+      confirmed(made, failure(confirmed));
+      return;
+    }
+    // Later, on whatever thread the transport confirms on: the rest (a catch-up that reads the
+    // history) goes to the scheduler, so that thread never waits on it.
+    confirmed.whenComplete(
+        (ignored, error) -> {
+          try {
+            scheduler.schedule(() -> confirmed(made, error), Duration.ZERO);
+          } catch (RuntimeException e) {
+            // The scheduler stopped: the owner is closing, and these subscriptions go with it.
+            log.debug("Confirmation of {} came after the scheduler stopped: {}", description, e);
+            dropSubscriptions();
+            made.forEach(TransportSubscription::close);
+          }
+        });
+  }
+
+  private static Throwable failure(CompletableFuture<Void> done) {
+    try {
+      done.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    }
+  }
+
+  private void subscribeFailed(Throwable cause) {
+    log.warn("Subscribing to {} on {} failed: {}", description, transport.name(), cause.toString());
+    breaker.recordFailure();
+    failed();
+  }
+
+  /** Every channel's confirmation came, or one failed ({@code error}). */
+  private void confirmed(List<TransportSubscription> made, Throwable error) {
+    synchronized (this) {
+      if (closed || pending != made) {
+        // Closed, or dropped (the breaker opened) while waiting: those subscriptions are gone.
+        made.forEach(TransportSubscription::close);
+        return;
+      }
+      pending = null;
+    }
+    if (error != null) {
+      made.forEach(TransportSubscription::close);
+      subscribeFailed(
+          error instanceof CompletionException && error.getCause() != null
+              ? error.getCause()
+              : error);
       return;
     }
     breaker.recordSuccess();
-    boolean recovered;
     synchronized (this) {
       if (closed) {
         made.forEach(TransportSubscription::close);
@@ -165,11 +270,64 @@ public final class ResilientSubscription implements AutoCloseable {
       }
       subscriptions = made;
       failedAttempts = 0;
-      recovered = degraded;
-      degraded = false;
+    }
+    if (breaker.state() == CircuitBreaker.State.OPEN) {
+      // A failure elsewhere (an append sent before the outage timing out) reopened the breaker
+      // while this subscribe was in progress; its listener found nothing to drop yet.
+      log.info("Breaker of {} reopened while subscribing: waiting for the next probe", description);
+      dropSubscriptions();
+      degrade();
+      scheduleProbe();
+      return;
     }
     log.info("Subscribed to {} on {}", description, transport.name());
     events.onSubscribed();
+    if (breaker.state() == CircuitBreaker.State.CLOSED) {
+      settle();
+    } else {
+      schedule(this::attempt, Duration.ZERO);
+    }
+  }
+
+  /**
+   * A half-open trial call while subscribed: a liveness check through the breaker, whose outcome
+   * counts towards closing (or reopening) it. Repeated until the breaker closes.
+   */
+  private void trial() {
+    if (!breaker.tryAcquirePermission()) {
+      scheduleProbe();
+      return;
+    }
+    probeTransport()
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                log.warn("Half-open trial of {} failed: {}", description, error.toString());
+                breaker.recordFailure(); // reopens it: the subscription is dropped and probed again
+                if (breaker.state() != CircuitBreaker.State.OPEN) {
+                  // a success elsewhere closed it meanwhile: nothing reopens it, so look again
+                  schedule(this::attempt, policy.delay(1));
+                }
+                return;
+              }
+              breaker.recordSuccess();
+              schedule(this::attempt, Duration.ZERO);
+            });
+  }
+
+  /**
+   * Leaves degraded mode once subscribed with the breaker closed: only then is the recovery
+   * announced, so clients are never told "healthy" while publishes still stay local.
+   */
+  private void settle() {
+    boolean recovered;
+    synchronized (this) {
+      if (closed || breaker.state() != CircuitBreaker.State.CLOSED || !isActive()) {
+        return;
+      }
+      recovered = degraded;
+      degraded = false;
+    }
     if (recovered) {
       log.info("{} left degraded mode", description);
       events.onRecovered();
@@ -187,11 +345,11 @@ public final class ResilientSubscription implements AutoCloseable {
     }
     if (breaker.state() == CircuitBreaker.State.OPEN || attempts >= policy.maxAttempts()) {
       degrade();
-      scheduleAttempt(probeDelay());
+      scheduleProbe();
     } else {
       Duration delay = policy.delay(attempts);
       log.info("Retrying subscription to {} in {} (attempt {})", description, delay, attempts + 1);
-      scheduleAttempt(delay);
+      schedule(this::attempt, delay);
     }
   }
 
@@ -204,12 +362,64 @@ public final class ResilientSubscription implements AutoCloseable {
     }
     dropSubscriptions();
     degrade();
-    scheduleAttempt(probeDelay());
+    scheduleProbe();
   }
 
-  private Duration probeDelay() {
+  /**
+   * While the breaker is open, checks liveness again after the first backoff step; once the open
+   * window ends sooner than that, makes the half-open attempt when it ends. A breaker no longer
+   * open (its window passed, or someone else half-opened it) gets the attempt after the last
+   * backoff step.
+   */
+  private void scheduleProbe() {
+    Duration interval = policy.delay(1);
     Duration remaining = breaker.remainingOpenTime();
-    return remaining.isZero() ? policy.delay(policy.maxAttempts()) : remaining;
+    if (breaker.state() == CircuitBreaker.State.OPEN && remaining.compareTo(interval) > 0) {
+      schedule(this::probe, interval);
+    } else if (!remaining.isZero()) {
+      schedule(this::attempt, remaining);
+    } else {
+      schedule(this::attempt, policy.delay(policy.maxAttempts()));
+    }
+  }
+
+  /** A cheap liveness check outside the breaker: if the backbone answers, half-open and retry. */
+  private void probe() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      nextAttempt = null;
+    }
+    if (breaker.state() != CircuitBreaker.State.OPEN) {
+      attempt();
+      return;
+    }
+    probeTransport()
+        .whenComplete(
+            (ignored, error) -> {
+              if (error != null) {
+                log.debug("Liveness probe of {} failed: {}", transport.name(), error.toString());
+                scheduleProbe();
+                return;
+              }
+              log.info(
+                  "{} answers again: trying {} now rather than when the breaker's window ends",
+                  transport.name(),
+                  description);
+              breaker.probeSucceeded();
+              // The attempt runs on the scheduler, not on whatever thread completed the probe.
+              schedule(this::attempt, Duration.ZERO);
+            });
+  }
+
+  /** The transport's liveness check, a throw turned into a failed stage. */
+  private CompletionStage<Void> probeTransport() {
+    try {
+      return transport.probe();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void degrade() {
@@ -229,7 +439,8 @@ public final class ResilientSubscription implements AutoCloseable {
     events.onDegraded(state);
   }
 
-  private void scheduleAttempt(Duration delay) {
+  /** Schedules the next attempt or probe, replacing one already scheduled. */
+  private void schedule(Runnable task, Duration delay) {
     synchronized (this) {
       if (closed) {
         return;
@@ -237,7 +448,7 @@ public final class ResilientSubscription implements AutoCloseable {
       if (nextAttempt != null) {
         nextAttempt.cancel();
       }
-      nextAttempt = scheduler.schedule(this::attempt, delay);
+      nextAttempt = scheduler.schedule(task, delay);
     }
   }
 
@@ -255,15 +466,24 @@ public final class ResilientSubscription implements AutoCloseable {
     dropSubscriptions();
   }
 
-  /** Closes every subscription; one that broke takes the others down with it. */
+  /**
+   * Closes every subscription, those still waiting for confirmation too; one that broke takes the
+   * others down with it.
+   */
   private void dropSubscriptions() {
     List<TransportSubscription> current;
+    List<TransportSubscription> unconfirmed;
     synchronized (this) {
       current = subscriptions;
       subscriptions = null;
+      unconfirmed = pending;
+      pending = null;
     }
     if (current != null) {
       current.forEach(TransportSubscription::close);
+    }
+    if (unconfirmed != null) {
+      unconfirmed.forEach(TransportSubscription::close);
     }
   }
 
@@ -276,7 +496,7 @@ public final class ResilientSubscription implements AutoCloseable {
     @Override
     public void onFailure(Throwable cause) {
       synchronized (ResilientSubscription.this) {
-        if (subscriptions == null) {
+        if (subscriptions == null && pending == null) {
           return; // another channel of the same set already reported it
         }
       }

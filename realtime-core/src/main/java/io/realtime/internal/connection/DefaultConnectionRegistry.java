@@ -13,6 +13,7 @@ import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
 import io.realtime.message.payload.ShutdownNotice;
+import io.realtime.observe.RealtimeObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,6 +52,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
    * @param flushTimeout how long a graceful close or the shutdown waits
    * @param deliveryExecutor the host's delivery executor, or {@code null} for an owned one
    * @param closeExecutor the host's close executor, or {@code null} for an owned one
+   * @param observer who is told of connections and deliveries, already guarded
    */
   public record Settings(
       MessageCodec codec,
@@ -59,7 +61,8 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
       SubscriptionLimits subscriptionLimits,
       Duration flushTimeout,
       Executor deliveryExecutor,
-      Executor closeExecutor) {
+      Executor closeExecutor,
+      RealtimeObserver observer) {
     /**
      * Validates the components.
      *
@@ -70,6 +73,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
      * @param flushTimeout how long a graceful close or the shutdown waits
      * @param deliveryExecutor the host's delivery executor, or {@code null} for an owned one
      * @param closeExecutor the host's close executor, or {@code null} for an owned one
+     * @param observer who is told of connections and deliveries, already guarded
      */
     public Settings {
       Objects.requireNonNull(codec, "codec");
@@ -77,6 +81,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
       Objects.requireNonNull(outboundLimits, "outboundLimits");
       Objects.requireNonNull(subscriptionLimits, "subscriptionLimits");
       Objects.requireNonNull(flushTimeout, "flushTimeout");
+      Objects.requireNonNull(observer, "observer");
     }
   }
 
@@ -141,6 +146,11 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
   }
 
   @Override
+  public OutboundLimits outboundLimits() {
+    return settings.outboundLimits();
+  }
+
+  @Override
   public RegisteredConnection register(String channel, Connection connection) {
     if (channel == null || channel.isBlank()) {
       throw new IllegalArgumentException("channel must not be blank, got '" + channel + "'");
@@ -169,6 +179,7 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
           set.add(registered);
           return set;
         });
+    settings.observer().connectionOpened(channel);
     log.debug("Registered connection {} on channel {} ({} connections)", id, channel, byId.size());
     return registered;
   }
@@ -183,13 +194,16 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
 
   /** Removes a connection that closed; called once per connection. */
   void detach(DefaultRegisteredConnection registered) {
-    byId.remove(registered.id(), registered);
+    boolean removed = byId.remove(registered.id(), registered);
     byChannel.computeIfPresent(
         registered.channel(),
         (name, members) -> {
           members.remove(registered);
           return members.isEmpty() ? null : members;
         });
+    if (removed) {
+      settings.observer().connectionClosed(registered.channel());
+    }
     log.debug(
         "Connection {} left channel {} ({} connections)",
         registered.id(),
@@ -341,6 +355,11 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
               done.complete(null);
             });
     return done;
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return shutdown != null;
   }
 
   @Override

@@ -6,6 +6,8 @@ import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.connection.Subscriptions;
 import io.realtime.message.Message;
+import io.realtime.observe.RealtimeObserver;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +34,7 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   private final String channel;
   private final Connection connection;
   private final DefaultConnectionRegistry registry;
+  private final RealtimeObserver observer;
   private final Subscriptions subscriptions;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
@@ -46,6 +49,12 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   /** The epoch of {@link #lastSeq}; written only by the completion of a send. */
   private volatile String lastEpoch;
 
+  /**
+   * How many sends completed: the progress a graceful close waits on. Written only by the
+   * completion of a send (single writer).
+   */
+  private volatile long written;
+
   private String firstBroadcastEpoch;
   private long firstBroadcastSeq;
 
@@ -54,6 +63,7 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
     this.channel = channel;
     this.connection = connection;
     this.registry = registry;
+    this.observer = registry.settings().observer();
     this.queue = new OutboundQueue(registry.settings().outboundLimits());
     this.subscriptions = new Subscriptions(registry.settings().subscriptionLimits());
   }
@@ -92,6 +102,52 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
     return offered != Offered.REFUSED;
   }
 
+  /** How many server-made bursts may wait unsent at once. */
+  static final int MAX_BURSTS_PENDING = 2;
+
+  /**
+   * Queues the whole burst at once, behind what is queued and ahead of later sends, outside the
+   * bound: the single writer then sends it one message at a time, each after the previous send
+   * completed, so it goes out as fast as the client reads and no faster. At most {@value
+   * #MAX_BURSTS_PENDING} bursts at a time are outside the bound (a resync may wait behind one being
+   * replayed): a client given more while they are unread (replay after replay, none of them read)
+   * is slow, and is closed as such.
+   */
+  @Override
+  public boolean sendBurst(List<EncodedMessage> burst) {
+    List<EncodedMessage> messages = List.copyOf(burst);
+    boolean startDrain = false;
+    boolean overflowed = false;
+    int dropped = 0;
+    synchronized (lock) {
+      if (state != State.OPEN) {
+        return false;
+      }
+      if (messages.isEmpty()) {
+        return true;
+      }
+      if (queue.burstsPending() >= MAX_BURSTS_PENDING) {
+        dropped = overflowUnderLock() + messages.size();
+        overflowed = true;
+      } else {
+        queue.appendBurst(messages);
+        if (!writing) {
+          writing = true;
+          startDrain = true;
+        }
+      }
+    }
+    if (overflowed) {
+      closeSlowConsumer(
+          "another server-made burst came while " + MAX_BURSTS_PENDING + " were unread", dropped);
+      return false;
+    }
+    if (startDrain) {
+      scheduleDrain();
+    }
+    return true;
+  }
+
   /**
    * Queues a broadcast, remembering where this connection's part of its stream began. Starting the
    * writer is left to the caller, so that a broadcast hands all idle connections to the delivery
@@ -118,20 +174,39 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
     }
   }
 
+  /**
+   * Closed under the lock, so no other publisher sees the queue past its bound; returns how many
+   * queued messages were discarded.
+   */
+  private int overflowUnderLock() {
+    state = State.CLOSED;
+    return queue.clear();
+  }
+
+  private void closeSlowConsumer(String why, int dropped) {
+    log.warn("Closing connection {} on channel {} with 1013: {}", id(), channel, why);
+    observer.slowConsumerClosed(channel);
+    if (dropped > 0) {
+      observer.messagesDropped(channel, dropped);
+    }
+    finishClose(CloseReason.SLOW_CONSUMER, true);
+  }
+
   /** Queues a message; closes the connection with 1013 when its queue passes the bound. */
   private Offered offer(EncodedMessage message, boolean broadcast) {
     boolean startDrain = false;
     boolean overflowed = false;
+    int dropped = 0;
+    int depth;
+    OutboundQueue.Offer result;
     synchronized (lock) {
       if (state != State.OPEN) {
         return Offered.REFUSED;
       }
-      OutboundQueue.Offer result =
-          queue.offer(message, registry.settings().deliveryPolicy().classOf(message.type()));
+      result = queue.offer(message, registry.settings().deliveryPolicy().classOf(message.type()));
+      depth = queue.size();
       if (result == OutboundQueue.Offer.OVERFLOWED) {
-        // Closed under the lock, so no other publisher sees the queue past its bound.
-        state = State.CLOSED;
-        queue.clear();
+        dropped = overflowUnderLock();
         overflowed = true;
       } else {
         if (broadcast && message.seq() != null && !message.epoch().equals(firstBroadcastEpoch)) {
@@ -144,14 +219,14 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
         }
       }
     }
+    observer.outboundQueueDepth(channel, depth);
     if (overflowed) {
-      log.warn(
-          "Closing connection {} on channel {} with 1013: outbound queue passed its bound {}",
-          id(),
-          channel,
-          registry.settings().outboundLimits());
-      finishClose(CloseReason.SLOW_CONSUMER, true);
+      closeSlowConsumer(
+          "outbound queue passed its bound " + registry.settings().outboundLimits(), dropped);
       return Offered.REFUSED;
+    }
+    if (result == OutboundQueue.Offer.REPLACED) {
+      observer.messageConflated(channel);
     }
     return startDrain ? Offered.QUEUED_IDLE : Offered.QUEUED;
   }
@@ -185,10 +260,30 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   @Override
   public CompletionStage<Void> close(CloseReason reason) {
     beginClose(null, reason);
+    abortIfStalled(reason, written);
+    return closed;
+  }
+
+  /**
+   * Aborts the close once a whole flush timeout passed without a send completing. A client that
+   * keeps reading gets what was queued (a finished job's backlog burst, at its own pace) before the
+   * close; a stalled one is closed one timeout after it stopped reading.
+   */
+  private void abortIfStalled(CloseReason reason, long writtenBefore) {
     long timeoutNanos = registry.settings().flushTimeout().toNanos();
     CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS)
-        .execute(() -> abort(reason));
-    return closed;
+        .execute(
+            () -> {
+              if (closed.isDone()) {
+                return;
+              }
+              long writtenNow = written;
+              if (writtenNow == writtenBefore) {
+                abort(reason);
+              } else {
+                abortIfStalled(reason, writtenNow);
+              }
+            });
   }
 
   /**
@@ -241,14 +336,18 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   }
 
   private boolean markClosed() {
+    int dropped;
     synchronized (lock) {
       if (state == State.CLOSED) {
         return false;
       }
       state = State.CLOSED;
-      queue.clear();
-      return true;
+      dropped = queue.clear();
     }
+    if (dropped > 0) {
+      observer.messagesDropped(channel, dropped);
+    }
+    return true;
   }
 
   /** Detaches the connection and, unless the peer already went away, closes it off this thread. */
@@ -335,7 +434,7 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
   /** After a send completed: the writer goes idle when nothing is queued, else drains on. */
   private void continueAfterSend() {
     synchronized (lock) {
-      if (state == State.OPEN && queue.size() == 0) {
+      if (state == State.OPEN && queue.isEmpty()) {
         writing = false;
         return;
       }
@@ -350,6 +449,8 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
    * complete one at a time (single writer), so this needs no lock.
    */
   private void delivered(EncodedMessage message) {
+    written++;
+    observer.messageSent(channel);
     Long seq = message.seq();
     if (seq == null) {
       return;
@@ -365,6 +466,8 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
 
   private void sendFailed(Throwable error) {
     log.debug("Send to connection {} failed; closing it", id(), error);
+    // the message whose send failed left the queue: it is lost with the queued ones
+    observer.messagesDropped(channel, 1);
     abort(CloseReason.SEND_FAILED);
   }
 

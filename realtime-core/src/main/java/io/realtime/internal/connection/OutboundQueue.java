@@ -5,11 +5,15 @@ import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.OutboundLimits;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The unsent messages of one connection, in order. A latest-value message replaces the unsent one
- * of its type in place; ordered messages are appended. Not thread-safe: its owner guards it.
+ * of its type in place; ordered messages are appended. Messages of a server-made burst are queued
+ * in order like the others but are not counted toward the bound ({@link #size()}, {@link
+ * #bytes()}): a burst comes from a bounded source (a retained history), so a client that reads it
+ * at its own pace is not slow. Not thread-safe: its owner guards it.
  */
 final class OutboundQueue {
 
@@ -23,7 +27,9 @@ final class OutboundQueue {
   private final ArrayDeque<Slot> slots = new ArrayDeque<>();
   private final Map<String, Slot> latestByType = new HashMap<>(4);
   private final OutboundLimits limits;
+  private int counted;
   private long bytes;
+  private int burstsPending;
 
   OutboundQueue(OutboundLimits limits) {
     this.limits = limits;
@@ -55,6 +61,19 @@ final class OutboundQueue {
     add(new Slot(message, false));
   }
 
+  /** Appends a server-made burst, in order, outside the bound. */
+  void appendBurst(List<EncodedMessage> burst) {
+    for (int i = 0; i < burst.size(); i++) {
+      slots.add(new Slot(burst.get(i), false, false, i == burst.size() - 1));
+    }
+    burstsPending++;
+  }
+
+  /** Counts the bursts not wholly sent. */
+  int burstsPending() {
+    return burstsPending;
+  }
+
   /** Removes and returns the oldest message, or {@code null} when empty. */
   EncodedMessage poll() {
     Slot slot = slots.poll();
@@ -64,18 +83,33 @@ final class OutboundQueue {
     if (slot.latestValue) {
       latestByType.remove(slot.message.type());
     }
-    bytes -= slot.message.utf8Length();
+    if (slot.counted) {
+      counted--;
+      bytes -= slot.message.utf8Length();
+    } else if (slot.endsBurst) {
+      burstsPending--;
+    }
     return slot.message;
   }
 
-  void clear() {
+  /** Empties the queue, returning how many messages it held (bursts included). */
+  int clear() {
+    int discarded = slots.size();
     slots.clear();
     latestByType.clear();
+    counted = 0;
     bytes = 0;
+    burstsPending = 0;
+    return discarded;
   }
 
+  /** Counts the messages that count toward the bound: all but those of bursts. */
   int size() {
-    return slots.size();
+    return counted;
+  }
+
+  boolean isEmpty() {
+    return slots.isEmpty();
   }
 
   long bytes() {
@@ -84,20 +118,29 @@ final class OutboundQueue {
 
   private void add(Slot slot) {
     slots.add(slot);
+    counted++;
     bytes += slot.message.utf8Length();
   }
 
   private boolean overflowed() {
-    return slots.size() > limits.maxMessages() || bytes > limits.maxBytes();
+    return counted > limits.maxMessages() || bytes > limits.maxBytes();
   }
 
   private static final class Slot {
     private EncodedMessage message;
     private final boolean latestValue;
+    private final boolean counted;
+    private final boolean endsBurst;
 
     private Slot(EncodedMessage message, boolean latestValue) {
+      this(message, latestValue, true, false);
+    }
+
+    private Slot(EncodedMessage message, boolean latestValue, boolean counted, boolean endsBurst) {
       this.message = message;
       this.latestValue = latestValue;
+      this.counted = counted;
+      this.endsBurst = endsBurst;
     }
   }
 }

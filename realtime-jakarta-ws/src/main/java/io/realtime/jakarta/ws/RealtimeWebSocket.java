@@ -15,6 +15,8 @@ import io.realtime.jakarta.ws.internal.HandshakeConfigurator;
 import io.realtime.jakarta.ws.internal.OriginPolicy;
 import io.realtime.jakarta.ws.internal.RealtimeEndpoint;
 import io.realtime.jakarta.ws.internal.TrustedProxies;
+import io.realtime.jobs.JobLogEmitter;
+import io.realtime.observe.RealtimeObserver;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.protocol.ResyncLimit;
 import io.realtime.time.TaskScheduler;
@@ -102,6 +104,8 @@ public final class RealtimeWebSocket implements AutoCloseable {
             builder.events,
             builder.system,
             builder.jobLogs,
+            builder.jobLogEmitter,
+            resyncExecutor,
             eventsProtocol.build(),
             protocol(builder).build(),
             new Credentials(builder.apiKeys, builder.token),
@@ -111,7 +115,8 @@ public final class RealtimeWebSocket implements AutoCloseable {
             TrustedProxies.of(builder.trustedProxies),
             new OriginPolicy(builder.allowedOrigins),
             new ConnectionCaps(builder.maxConnections, builder.maxConnectionsPerAddress),
-            messageLimits);
+            messageLimits,
+            RealtimeObserver.guarded(builder.observer));
     List<ServerEndpointConfig> endpoints = new ArrayList<>(3);
     if (builder.events != null) {
       endpoints.add(config(context, EndpointKind.EVENTS, builder.eventsPath));
@@ -119,7 +124,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
     if (builder.system != null) {
       endpoints.add(config(context, EndpointKind.SYSTEM, builder.systemPath));
     }
-    if (builder.jobLogs != null) {
+    if (builder.jobLogs != null || builder.jobLogEmitter != null) {
       endpoints.add(config(context, EndpointKind.JOB_LOGS, builder.jobLogsPath));
     }
     this.configs = List.copyOf(endpoints);
@@ -192,6 +197,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
     private EventBroadcaster events;
     private SystemBroadcaster system;
     private Transport jobLogs;
+    private JobLogEmitter jobLogEmitter;
     private String eventsPath = "/ws/events";
     private String systemPath = "/ws/system";
     private String jobLogsPath = "/ws/jobs/{job_id}/logs";
@@ -209,6 +215,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
     private int maxMessageChars = ClientProtocol.DEFAULT_MAX_MESSAGE_CHARS;
     private TimeSource timeSource = TimeSource.system();
     private TaskScheduler scheduler;
+    private RealtimeObserver observer = RealtimeObserver.NOOP;
 
     private Builder(ConnectionRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -237,13 +244,38 @@ public final class RealtimeWebSocket implements AutoCloseable {
     }
 
     /**
-     * Serves {@code /ws/jobs/{job_id}/logs} from this transport's job streams.
+     * Serves {@code /ws/jobs/{job_id}/logs} from this transport's job streams; a viewer whose
+     * subscription breaks is closed with 1013 and reconnects. Opening a viewer never waits on the
+     * transport: its backlog is read and sent on the {@link #resyncExecutor resync executor} once
+     * its subscription is confirmed, and a subscription not confirmed within {@value
+     * JobLogEmitter#DEFAULT_CONFIRMATION_TIMEOUT_SECONDS} s closes it with 1013 ({@link
+     * io.realtime.jobs.JobLogTail#BACKBONE_UNAVAILABLE}). Replaces {@link #jobLogs(JobLogEmitter)}.
      *
      * @param transport the transport
      * @return this builder
      */
     public Builder jobLogs(Transport transport) {
       this.jobLogs = Objects.requireNonNull(transport, "transport");
+      this.jobLogEmitter = null;
+      return this;
+    }
+
+    /**
+     * Serves {@code /ws/jobs/{job_id}/logs} from the job streams of this emitter's transport, with
+     * the emitter's degraded mode: while it cannot reach the backbone, the lines it emits reach
+     * this instance's viewers at once, after a {@code service_status} notice, and a viewer whose
+     * subscription broke is kept and resubscribed rather than closed (see {@link JobLogEmitter}).
+     * Opening a viewer never waits on the backbone: its backlog is read and sent on the emitter's
+     * backlog threads once its subscription is confirmed, or it is closed with 1013 after the
+     * emitter's confirmation timeout (see {@link JobLogEmitter.Builder#confirmationTimeout}).
+     * Replaces {@link #jobLogs(Transport)}.
+     *
+     * @param emitter this instance's job log emitter
+     * @return this builder
+     */
+    public Builder jobLogs(JobLogEmitter emitter) {
+      this.jobLogEmitter = Objects.requireNonNull(emitter, "emitter");
+      this.jobLogs = null;
       return this;
     }
 
@@ -376,9 +408,10 @@ public final class RealtimeWebSocket implements AutoCloseable {
     }
 
     /**
-     * Sets where resync replays run, so container threads never wait on the transport. By default
-     * this object owns two daemon threads named {@code realtime-resync-N}; an executor set here
-     * belongs to the caller.
+     * Sets where resync replays, and the backlogs of job-log viewers served from a {@link
+     * #jobLogs(Transport) transport}, run, so container threads never wait on it. By default this
+     * object owns two daemon threads named {@code realtime-resync-N}; an executor set here belongs
+     * to the caller.
      *
      * @param resyncExecutor the executor
      * @return this builder
@@ -478,13 +511,27 @@ public final class RealtimeWebSocket implements AutoCloseable {
     }
 
     /**
+     * Sets who is told of connections refused by origin, credentials, rate limit or cap; {@link
+     * RealtimeObserver#NOOP} by default. It is called through {@link RealtimeObserver#guarded}, so
+     * it never throws into the endpoint. Connections that were accepted are reported by the
+     * registry's observer.
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(RealtimeObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
      * Builds the endpoints.
      *
      * @return the endpoints
      * @throws IllegalStateException if no endpoint is configured
      */
     public RealtimeWebSocket build() {
-      if (events == null && system == null && jobLogs == null) {
+      if (events == null && system == null && jobLogs == null && jobLogEmitter == null) {
         throw new IllegalStateException("configure at least one of events, system and jobLogs");
       }
       return new RealtimeWebSocket(this);

@@ -3,6 +3,7 @@ package io.realtime.jakarta.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.realtime.client.RealtimeClient;
 import io.realtime.message.payload.SecurityEvent;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.client.RealtimeClient;
 import io.realtime.connection.CloseReason;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.RegisteredConnection;

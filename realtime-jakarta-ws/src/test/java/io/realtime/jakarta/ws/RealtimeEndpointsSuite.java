@@ -14,6 +14,7 @@ import io.realtime.message.payload.PerformanceUpdate.HostStats;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.metrics.MetricSources;
+import io.realtime.test.FlakyTransport;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import jakarta.websocket.CloseReason;
@@ -39,6 +40,7 @@ abstract class RealtimeEndpointsSuite {
   private final InMemoryTransport transport = backbone.transport;
   private final ConnectionRegistry registry = backbone.registry;
   private EventBroadcaster events;
+  private JobLogEmitter jobs;
   private int port;
 
   @AfterEach
@@ -59,8 +61,10 @@ abstract class RealtimeEndpointsSuite {
             .build();
     system.start();
     closeables.add(system);
+    jobs = new JobLogEmitter(transport, MessageCodec.json(), TimeSource.system());
+    closeables.add(jobs);
     RealtimeWebSocket.Builder builder =
-        RealtimeWebSocket.builder(registry).events(events).system(system).jobLogs(transport);
+        RealtimeWebSocket.builder(registry).events(events).system(system).jobLogs(jobs);
     options.accept(builder);
     RealtimeWebSocket websocket = builder.build();
     closeables.add(websocket);
@@ -284,6 +288,64 @@ abstract class RealtimeEndpointsSuite {
     assertThat(closed.getReasonPhrase()).isEqualTo("Job finished");
     assertThat(client.received).hasSize(4);
     assertThat(client.received.get(3)).contains("\"type\":\"job_end\"");
+  }
+
+  @Test
+  void aJobLogServedByTheEmitterForwardsAnOutsideProducersPlainLinesAndEnd() throws Exception {
+    start();
+    jobs.emit("job-43", "info", "framed", null).toCompletableFuture().join();
+
+    TestClient client = client("/ws/jobs/job-43/logs");
+    client.awaitMessage(m -> m.contains("\"message\":\"framed\""));
+    String plain =
+        "{\"type\":\"log\",\"data\":{\"timestamp\":\"2026-12-02T00:00:00Z\","
+            + "\"level\":\"INFO\",\"message\":\"from outside\",\"context\":null}}";
+    transport.publish("job:job-43:logs", plain).toCompletableFuture().join();
+    transport
+        .publish("job:job-43:logs", "{\"type\":\"job_end\",\"data\":{\"status\":\"completed\"}}")
+        .toCompletableFuture()
+        .join();
+
+    CloseReason closed = client.awaitClose();
+    assertThat(closed.getCloseCode().getCode()).isEqualTo(1000);
+    assertThat(closed.getReasonPhrase()).isEqualTo("Job finished");
+    assertThat(client.received).hasSize(3);
+    assertThat(client.received.get(1)).contains("from outside").doesNotContain("\"seq\"");
+    assertThat(client.received.get(2)).contains("\"type\":\"job_end\"");
+  }
+
+  @Test
+  void aJobLogViewerWhoseSubscriptionIsNotConfirmedIsClosedWith1013() throws Exception {
+    FlakyTransport unconfirmed = new FlakyTransport(transport);
+    unconfirmed.holdConfirmations();
+    JobLogEmitter emitter =
+        JobLogEmitter.builder(unconfirmed).confirmationTimeout(Duration.ofMillis(300)).build();
+    closeables.add(emitter);
+    start(builder -> builder.jobLogs(emitter));
+
+    TestClient client = client("/ws/jobs/job-44/logs");
+
+    CloseReason closed = client.awaitClose();
+    assertThat(closed.getCloseCode().getCode()).isEqualTo(1013);
+    assertThat(closed.getReasonPhrase()).isEqualTo("Job log backbone unavailable; reconnect later");
+    assertThat(client.received).isEmpty();
+  }
+
+  @Test
+  void aJobLogServedFromATransportSendsItsBacklogOnceSubscribed() throws Exception {
+    FlakyTransport held = new FlakyTransport(transport);
+    held.holdConfirmations();
+    start(builder -> builder.jobLogs(held));
+    jobs.emit("job-45", "info", "before", null).toCompletableFuture().join();
+
+    TestClient client = client("/ws/jobs/job-45/logs");
+    await().atMost(WAIT).until(() -> held.pendingConfirmations() == 1);
+    assertThat(client.received).as("nothing before the confirmation").isEmpty();
+    held.releaseConfirmations();
+
+    client.awaitMessage(m -> m.contains("\"message\":\"before\"") && m.contains("\"seq\":1"));
+    jobs.emit("job-45", "info", "after", null).toCompletableFuture().join();
+    client.awaitMessage(m -> m.contains("\"message\":\"after\"") && m.contains("\"seq\":2"));
   }
 
   @Test

@@ -3,28 +3,34 @@ package io.realtime.redis.internal;
 import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportListener;
 import io.realtime.transport.TransportMessage;
-import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.JedisShardedPubSub;
 
 /**
- * One channel's subscription: a dedicated connection and thread running the blocking subscribe
- * loop, shared by every listener of the channel. A watchdog ({@link #check}) proves the connection
- * alive: a PING (or, for sharded channels, a heartbeat published on the channel) must be answered
- * within the ping timeout, or the connection is closed. When the connection ends for any reason but
- * {@link #stop()}, every listener hears {@code onFailure} once and the subscriber is done; the
- * transport opens a new one on the next subscribe.
+ * One channel's subscription, shared by every listener of the channel: it rides on a {@link
+ * SubscriberConnection} with many other channels and owns neither a connection nor a thread. The
+ * connection's reader only hands it messages: each goes to a bounded queue of the channel, which a
+ * shared dispatcher drains to the listeners in order, so a slow listener can never stop the
+ * connection being read. A channel whose queue is full ends its subscription (its listeners hear
+ * {@code onFailure} after the messages queued before, and catch up from the history) rather than
+ * grow or block the reader; the connection and its other channels go on.
+ *
+ * <p>It is pending until Redis confirms it ({@link #confirmed()}); one that ends before (no
+ * confirmation in time, the connection could not be opened) fails its confirmation and tells no
+ * listener. One that ends once confirmed, for any reason but {@link #stop()}, tells every listener
+ * {@code onFailure} once; the transport makes a new one on the next subscribe.
  *
  * <p>This class is internal and is hence not for public use.
  */
@@ -32,39 +38,45 @@ public final class ChannelSubscriber {
 
   private static final Logger log = LoggerFactory.getLogger(ChannelSubscriber.class);
 
+  /** At most this many messages go to the listeners in one turn of the dispatcher. */
+  private static final int BATCH = 64;
+
   private final String channel;
-  private final RedisConnections connections;
-  private final Duration pingTimeout;
+  private final Executor dispatcher;
+  private final int queueSize;
+  private final BiConsumer<ChannelSubscriber, TransportMessage> observer;
   private final Consumer<ChannelSubscriber> onDone;
   private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
-  private final String heartbeatId = UUID.randomUUID().toString();
-  private final CountDownLatch subscribed = new CountDownLatch(1);
+  private final CompletableFuture<Void> confirmed = new CompletableFuture<>();
   private final AtomicBoolean done = new AtomicBoolean();
-  private final Object sendLock = new Object();
+  private final Queue<TransportMessage> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean failureTold = new AtomicBoolean();
+  private volatile Throwable endNotice;
   private volatile boolean stopping;
-  private volatile long lastHeardNanos = System.nanoTime();
   private volatile Throwable failure;
-  private volatile Jedis jedis;
-  private volatile HostAndPort node;
-  private PlainListener plain;
-  private ShardedListener sharded;
+  private volatile SubscriberConnection connection;
 
   /**
-   * Creates a subscriber; {@link #start} connects.
+   * Creates a pending subscriber; the transport assigns it to a connection, which subscribes.
    *
    * @param channel the channel
-   * @param connections where connections come from
-   * @param pingTimeout how long the connection may stay silent
+   * @param dispatcher runs the deliveries to listeners, off the connection's reader
+   * @param queueSize how many received messages may wait for delivery
+   * @param observer sees each stream message as it is read, in channel order, with this subscriber
    * @param onDone told once when the subscriber ends
    */
   public ChannelSubscriber(
       String channel,
-      RedisConnections connections,
-      Duration pingTimeout,
+      Executor dispatcher,
+      int queueSize,
+      BiConsumer<ChannelSubscriber, TransportMessage> observer,
       Consumer<ChannelSubscriber> onDone) {
     this.channel = channel;
-    this.connections = connections;
-    this.pingTimeout = pingTimeout;
+    this.dispatcher = dispatcher;
+    this.queueSize = queueSize;
+    this.observer = observer;
     this.onDone = onDone;
   }
 
@@ -78,54 +90,32 @@ public final class ChannelSubscriber {
   }
 
   /**
-   * Connects and subscribes, waiting at most {@code timeout} for Redis to confirm.
+   * Returns the connection carrying the channel.
    *
-   * @param timeout the wait
-   * @throws TransportException if the subscription is not confirmed in time
+   * @return the connection, or {@code null} before it was assigned one
    */
-  public void start(Duration timeout) {
-    Thread thread = new Thread(this::run, "realtime-redis-sub-" + channel);
-    thread.setDaemon(true);
-    thread.start();
-    boolean confirmed;
-    try {
-      confirmed = subscribed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      confirmed = false;
-    }
-    if (!confirmed || done.get()) {
-      stop();
-      Throwable cause = failure;
-      throw new TransportException(
-          "cannot subscribe to "
-              + channel
-              + (node == null ? "" : " on " + node)
-              + (cause == null ? ": no confirmation within " + timeout : ": " + describe(cause)),
-          cause);
-    }
+  public SubscriberConnection connection() {
+    return connection;
   }
 
-  private void run() {
-    try {
-      node = connections.nodeFor(channel);
-      jedis = connections.openSubscriber(node);
-      lastHeardNanos = System.nanoTime();
-      if (connections.sharded()) {
-        sharded = new ShardedListener();
-        sharded.proceed(jedis.getConnection(), channel);
-      } else {
-        plain = new PlainListener();
-        plain.proceed(jedis.getConnection(), channel);
-      }
-      if (!stopping) {
-        failure = new TransportException("subscription to " + channel + " ended", null);
-      }
-    } catch (RuntimeException e) {
-      failure = e;
-    } finally {
-      closeConnection();
-      finish();
+  void assigned(SubscriberConnection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Returns the confirmation: complete once Redis confirmed the subscription, failed with a {@link
+   * TransportException} if it ended before.
+   *
+   * @return the confirmation
+   */
+  public CompletionStage<Void> confirmed() {
+    return confirmed;
+  }
+
+  /** On the connection's reader: Redis confirmed the subscription. */
+  void confirm() {
+    if (!done.get()) {
+      confirmed.complete(null);
     }
   }
 
@@ -141,153 +131,194 @@ public final class ChannelSubscriber {
   }
 
   /**
-   * Adds a listener.
+   * Adds a listener, unless the subscriber already ended: every listener accepted hears {@code
+   * onFailure} if the subscription breaks once confirmed, or sees its confirmation fail.
    *
    * @param listener the listener
+   * @return {@code false} if the subscriber ended: the listener would never be told
    */
-  public void addListener(TransportListener listener) {
-    listeners.add(listener);
-  }
-
-  /**
-   * Tells whether the subscription is alive.
-   *
-   * @return {@code false} once it ended
-   */
-  public boolean isAlive() {
-    return !done.get() && subscribed.getCount() == 0;
-  }
-
-  /**
-   * The watchdog's turn: closes a silent connection, then asks for a sign of life.
-   *
-   * @param heartbeat publishes a heartbeat on a sharded channel
-   * @param masterMoved whether the node serving the channel changed (a failover)
-   */
-  public void check(Consumer<String> heartbeat, boolean masterMoved) {
-    if (!isAlive()) {
-      return;
-    }
-    if (masterMoved) {
-      kill("its node " + node + " no longer serves the channel");
-      return;
-    }
-    long silentNanos = System.nanoTime() - lastHeardNanos;
-    if (silentNanos > pingTimeout.toNanos()) {
-      kill("no answer for " + Duration.ofNanos(silentNanos).toMillis() + " ms");
-      return;
-    }
-    try {
-      if (sharded != null) {
-        heartbeat.accept(StreamFrames.HEARTBEAT_PREFIX + heartbeatId);
-      } else if (plain != null) {
-        synchronized (sendLock) {
-          plain.ping();
-        }
+  public boolean addListener(TransportListener listener) {
+    synchronized (listeners) {
+      if (done.get()) {
+        return false;
       }
-    } catch (RuntimeException e) {
-      kill("ping failed: " + describe(e));
+      listeners.add(listener);
+      return true;
     }
   }
 
   /**
-   * Returns the node the subscriber is connected to.
+   * Tells whether the subscriber ended.
    *
-   * @return the node, or {@code null} before connecting
+   * @return {@code true} once stopped, killed or failed
    */
-  public HostAndPort node() {
-    return node;
+  public boolean isDone() {
+    return done.get();
   }
 
-  private void kill(String why) {
-    log.warn("Subscriber of {} on {} is dead: {}", channel, node, why);
-    failure = new TransportException("subscription to " + channel + " lost: " + why, null);
-    closeConnection();
+  /**
+   * Tells whether what this subscriber reads still counts: not stopped, not killed.
+   *
+   * @return {@code false} once it is stopping or was killed
+   */
+  public boolean isListening() {
+    return !stopping && failure == null && !done.get();
+  }
+
+  /**
+   * Ends the subscription: once confirmed, its listeners hear {@code onFailure} after the messages
+   * already queued for them; before, its confirmation fails and no listener is told.
+   *
+   * @param why the reason, in the listeners' exception
+   */
+  public void kill(String why) {
+    kill(why, true);
+  }
+
+  /**
+   * Ends the subscription as its connection ended: the same as {@link #kill}, logged once for the
+   * connection rather than once per channel.
+   *
+   * @param why the reason
+   */
+  void connectionLost(String why) {
+    kill(why, false);
+  }
+
+  private void kill(String why, boolean logged) {
+    if (done.get()) {
+      return;
+    }
+    SubscriberConnection carrier = connection;
+    String where = carrier == null ? "" : " on " + carrier.node();
+    if (confirmed.isDone()) {
+      if (logged) {
+        log.warn("Subscription to {}{} is lost: {}", channel, where, why);
+      } else {
+        log.debug("Subscription to {}{} is lost: {}", channel, where, why);
+      }
+      end(new TransportException("subscription to " + channel + " lost: " + why, null), false);
+    } else {
+      log.debug("Subscription to {}{} failed: {}", channel, where, why);
+      end(
+          new TransportException("cannot subscribe to " + channel + where + ": " + why, null),
+          false);
+    }
   }
 
   /** Ends the subscription without telling the listeners. */
   public void stop() {
-    stopping = true;
-    closeConnection();
+    end(null, true);
   }
 
-  private void closeConnection() {
-    Jedis current = jedis;
-    if (current != null) {
-      try {
-        current.disconnect();
-      } catch (RuntimeException e) {
-        log.debug("Closing the subscriber of {} failed", channel, e);
+  private void end(Throwable cause, boolean stop) {
+    synchronized (listeners) {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      if (stop) {
+        stopping = true;
+      } else {
+        failure = cause;
       }
     }
-  }
-
-  private void finish() {
-    if (!done.compareAndSet(false, true)) {
-      return;
-    }
+    boolean wasConfirmed =
+        !confirmed.completeExceptionally(
+            cause != null
+                ? cause
+                : new TransportException("subscription to " + channel + " was closed", null));
     onDone.accept(this);
-    if (stopping || subscribed.getCount() > 0) {
-      subscribed.countDown();
+    if (stop || !wasConfirmed) {
       return;
     }
-    Throwable cause =
-        failure == null ? new TransportException("subscription ended", null) : failure;
-    for (TransportListener listener : listeners) {
-      try {
-        listener.onFailure(cause);
-      } catch (RuntimeException e) {
-        log.warn("Listener of {} failed on onFailure", channel, e);
-      }
-    }
+    endNotice = cause;
+    dispatch();
   }
 
-  private void deliver(String text) {
-    lastHeardNanos = System.nanoTime();
-    if (StreamFrames.isHeartbeat(text)) {
+  /**
+   * On the connection's reader: hands the message over, never waiting for a listener.
+   *
+   * @param text the message
+   * @param judged whether its offset is observed: not once its connection is being ended (its node
+   *     may serve other data by now), though what it read before still reaches the listeners
+   */
+  void receive(String text, boolean judged) {
+    if (StreamFrames.isHeartbeat(text) || done.get()) {
+      // an ended subscriber's late messages are nobody's: its listeners left or were told
       return;
     }
     TransportMessage message = StreamFrames.read(channel, text);
-    for (TransportListener listener : listeners) {
+    if (message.isStream() && judged) {
       try {
-        listener.onMessage(message);
+        observer.accept(this, message);
       } catch (RuntimeException e) {
-        log.warn("Listener on channel {} failed; it stays subscribed", channel, e);
+        log.warn("Observer of {} failed", channel, e);
       }
     }
+    if (queued.incrementAndGet() > queueSize) {
+      queued.decrementAndGet();
+      kill(
+          "its listeners fell behind: "
+              + queueSize
+              + " messages waiting for delivery, the queue overflowed");
+      return;
+    }
+    queue.add(message);
+    dispatch();
   }
 
-  private static String describe(Throwable error) {
-    return error.getClass().getSimpleName()
-        + (error.getMessage() == null ? "" : ": " + error.getMessage());
-  }
-
-  private final class PlainListener extends JedisPubSub {
-    @Override
-    public void onSubscribe(String ignored, int count) {
-      subscribed.countDown();
+  /** Makes sure one turn of the dispatcher is coming: at most one per channel at a time. */
+  private void dispatch() {
+    if (!draining.compareAndSet(false, true)) {
+      return;
     }
-
-    @Override
-    public void onMessage(String ignored, String message) {
-      deliver(message);
-    }
-
-    @Override
-    public void onPong(String ignored) {
-      lastHeardNanos = System.nanoTime();
+    try {
+      dispatcher.execute(this::drain);
+    } catch (RejectedExecutionException closing) {
+      draining.set(false);
+      log.debug("Deliveries of {} dropped: the transport is closing", channel);
     }
   }
 
-  private final class ShardedListener extends JedisShardedPubSub {
-    @Override
-    public void onSSubscribe(String ignored, int count) {
-      subscribed.countDown();
+  /** A turn of the dispatcher: a batch of messages in order, then the end notice once drained. */
+  private void drain() {
+    try {
+      TransportMessage message;
+      for (int i = 0; i < BATCH && (message = queue.poll()) != null; i++) {
+        queued.decrementAndGet();
+        if (!stopping) {
+          deliver(message);
+        }
+      }
+      Throwable notice = endNotice;
+      if (notice != null && queue.isEmpty() && failureTold.compareAndSet(false, true)) {
+        tellFailure(notice);
+      }
+    } finally {
+      draining.set(false);
     }
+    // another turn, not a loop, so that one busy channel does not hold a dispatcher thread
+    if (!queue.isEmpty() || (endNotice != null && !failureTold.get())) {
+      dispatch();
+    }
+  }
 
-    @Override
-    public void onSMessage(String ignored, String message) {
-      deliver(message);
+  private void deliver(TransportMessage message) {
+    tell(listener -> listener.onMessage(message), "failed; it stays subscribed");
+  }
+
+  private void tellFailure(Throwable cause) {
+    tell(listener -> listener.onFailure(cause), "failed on onFailure");
+  }
+
+  /** Calls every listener; one that throws is logged and does not keep the others from hearing. */
+  private void tell(Consumer<TransportListener> call, String failed) {
+    for (TransportListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        log.warn("Listener of {} {}", channel, failed, e);
+      }
     }
   }
 }

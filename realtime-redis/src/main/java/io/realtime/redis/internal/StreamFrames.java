@@ -1,6 +1,10 @@
 package io.realtime.redis.internal;
 
 import io.realtime.transport.TransportMessage;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The framing of stream messages on Redis: {@code <RS>rt|<seq>|<epoch>|<payload>}, where RS is the
@@ -61,6 +65,25 @@ public final class StreamFrames {
       }
     }
     return true;
+  }
+
+  /**
+   * Returns the SHA-1 of a stream message's frame as the append script wrote it, in lower-case hex
+   * as Lua's {@code redis.sha1hex} gives it: a frame read is the frame written, so it can be
+   * rebuilt.
+   *
+   * @param message a stream message
+   * @return the digest
+   */
+  public static String digest(TransportMessage message) {
+    String frame = STREAM_PREFIX + message.seq() + '|' + message.epoch() + '|' + message.payload();
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(frame.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-1", e);
+    }
   }
 
   /**

@@ -5,8 +5,11 @@ import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.jakarta.ws.MessageLimits;
+import io.realtime.jobs.JobLogEmitter;
+import io.realtime.observe.RealtimeObserver;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.transport.Transport;
+import java.util.concurrent.Executor;
 
 /**
  * What every connection of the endpoints shares.
@@ -17,6 +20,10 @@ import io.realtime.transport.Transport;
  * @param events the event broadcaster, or {@code null}
  * @param system the system broadcaster, or {@code null}
  * @param jobLogs the transport of job logs, or {@code null}
+ * @param jobLogEmitter this instance's job log emitter, whose backbone and degraded mode the job
+ *     log streams share, or {@code null}
+ * @param jobLogBacklogExecutor where the viewers of {@code jobLogs} read and send their backlogs
+ *     once subscribed (the emitter's viewers use its own)
  * @param eventsProtocol the protocol of {@code /ws/events} (resync through the broadcaster)
  * @param plainProtocol the protocol of the other endpoints
  * @param credentials the accepted secrets
@@ -25,12 +32,15 @@ import io.realtime.transport.Transport;
  * @param origins the accepted browser origins
  * @param caps the caps on concurrent connections
  * @param messageLimits the container's message limits
+ * @param observer who is told of refused connections, already guarded
  */
 public record EndpointContext(
     ConnectionRegistry registry,
     EventBroadcaster events,
     SystemBroadcaster system,
     Transport jobLogs,
+    JobLogEmitter jobLogEmitter,
+    Executor jobLogBacklogExecutor,
     ClientProtocol eventsProtocol,
     ClientProtocol plainProtocol,
     Credentials credentials,
@@ -38,4 +48,5 @@ public record EndpointContext(
     TrustedProxies trustedProxies,
     OriginPolicy origins,
     ConnectionCaps caps,
-    MessageLimits messageLimits) {}
+    MessageLimits messageLimits,
+    RealtimeObserver observer) {}

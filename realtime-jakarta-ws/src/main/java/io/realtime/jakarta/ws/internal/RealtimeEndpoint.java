@@ -3,6 +3,7 @@ package io.realtime.jakarta.ws.internal;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.jobs.JobIds;
 import io.realtime.jobs.JobLogTail;
+import io.realtime.observe.RefusalReason;
 import io.realtime.protocol.ClientProtocol;
 import io.realtime.protocol.ProtocolSession;
 import jakarta.websocket.CloseReason;
@@ -53,12 +54,14 @@ public final class RealtimeEndpoint extends Endpoint {
     String client = ClientAddress.resolve(session, forwarded, context.trustedProxies());
     if (Boolean.TRUE.equals(handshake.get(HandshakeConfigurator.ORIGIN_REFUSED))) {
       log.info("Refused a connection to {} from {}: origin not allowed", kind, client);
+      context.observer().connectionRefused(RefusalReason.ORIGIN);
       refuse(session, "Origin not allowed");
       return;
     }
     String refusal = authenticate(session);
     if (refusal != null) {
       log.info("Refused a connection to {} from {}: {}", kind, client, refusal);
+      context.observer().connectionRefused(RefusalReason.AUTH);
       refuse(session, refusal);
       return;
     }
@@ -72,12 +75,14 @@ public final class RealtimeEndpoint extends Endpoint {
     String limitKey = ClientAddress.limitKey(client);
     if (!context.rateLimiter().tryAcquire(limitKey)) {
       log.info("Refused a connection to {} from {}: rate limit", kind, client);
+      context.observer().connectionRefused(RefusalReason.RATE_LIMIT);
       tryAgainLater(session, "Too many connections");
       return;
     }
     String full = context.caps().tryAcquire(limitKey);
     if (full != null) {
       log.info("Refused a connection to {} from {}: {}", kind, client, full);
+      context.observer().connectionRefused(RefusalReason.CAP);
       tryAgainLater(session, full);
       return;
     }
@@ -102,7 +107,14 @@ public final class RealtimeEndpoint extends Endpoint {
       case EVENTS -> context.events().degradedNotice().ifPresent(registered::send);
       case JOB_LOGS ->
           tail =
-              JobLogTail.attach(context.jobLogs(), jobId, registered, context.registry().codec());
+              context.jobLogEmitter() != null
+                  ? JobLogTail.attach(context.jobLogEmitter(), jobId, registered)
+                  : JobLogTail.attach(
+                      context.jobLogs(),
+                      jobId,
+                      registered,
+                      context.registry().codec(),
+                      context.jobLogBacklogExecutor());
       default -> throw new IllegalStateException(kind.name());
     }
   }

@@ -1,4 +1,4 @@
-package io.realtime.jakarta.ws;
+package io.realtime.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,9 @@
-package io.realtime.jakarta.ws;
+package io.realtime.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.realtime.connection.SubscriptionLimits;
+import io.realtime.connection.Subscriptions;
 import io.realtime.message.Envelope;
 import io.realtime.message.ErrorCode;
 import io.realtime.message.ErrorReply;
@@ -8,6 +12,7 @@ import io.realtime.message.MessageCodec;
 import io.realtime.message.MessageFormatException;
 import io.realtime.message.MessageTypes;
 import io.realtime.message.Ping;
+import io.realtime.message.SubscriptionAck;
 import io.realtime.message.payload.ServiceStatus;
 import io.realtime.message.payload.ShutdownNotice;
 import io.realtime.time.TaskScheduler;
@@ -23,6 +28,10 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -32,6 +41,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -55,11 +65,19 @@ import org.slf4j.LoggerFactory;
  *       take what was sent) are retried the same way.
  *   <li>{@link Builder#onDisconnect(Consumer)} tells the application every close's code and reason,
  *       and whether and when the client tries again.
+ *   <li>It remembers its subscriptions ({@link #subscribe(Collection)}, {@link
+ *       #unsubscribe(Collection)}, {@link #unsubscribeAll()}) and sends them again on every
+ *       reconnect, before its resync, so the replay and what follows are filtered as before: first
+ *       the set the server acknowledged, then each request it has not acknowledged on its own, so a
+ *       request the server refuses never widens what it filters.
  *   <li>It follows {@code seq}: a gap (or a heartbeat's {@code lastSeq} ahead of it) triggers a
  *       resync, and after a reconnect it resyncs from its last {@code seq}; duplicates are dropped.
  *   <li>Callbacks per message type; {@code system.shutdown} and {@code service_status} have their
  *       own.
  * </ul>
+ *
+ * <p>{@link #connect()} returns at once: the first attempt and every retry run in the background.
+ * {@link #close()} ends the connection and the retries.
  */
 public final class RealtimeClient implements AutoCloseable {
 
@@ -76,12 +94,58 @@ public final class RealtimeClient implements AutoCloseable {
    */
   private static final Set<Integer> HOLD_OFF_CODES = Set.of(1003, 1007, 1009, 1013);
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@link #confirmed} mirrors what the server accepted: the client's own limits do not apply. */
+  private static final SubscriptionLimits UNBOUNDED =
+      new SubscriptionLimits(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE);
+
   private final Builder settings;
   private final MessageCodec codec = MessageCodec.json();
   private final ScheduledExecutorService ownedScheduler;
   private final TaskScheduler scheduler;
   private volatile Session session;
   private volatile boolean closed;
+
+  /**
+   * Guards {@link #subscriptions} and the frames that tell the server of them, so that what the
+   * server holds follows the same order of changes as this client.
+   */
+  private final Object subscriptionLock = new Object();
+
+  /**
+   * The subscriptions as this client asked for them (the confirmed ones changed by the requests not
+   * yet acknowledged); it enforces the client's {@link SubscriptionLimits}.
+   */
+  private final Subscriptions subscriptions;
+
+  /**
+   * The filter the server acknowledged ({@code subscribed} / {@code unsubscribed}) on the current
+   * or last connection; receive-all until the first acknowledged subscribe. A fresh connection gets
+   * it back first: the server accepted it before, so it fits the server's limits.
+   */
+  private final Subscriptions confirmed = new Subscriptions(UNBOUNDED);
+
+  /** The patterns whose acknowledged removal left {@link #confirmed} empty (receives nothing). */
+  private List<String> emptiedBy = List.of();
+
+  /**
+   * The subscribe and unsubscribe requests not acknowledged yet, in the order made: made while
+   * closed, sent and not answered yet, or refused by the server. Each is sent again on its own
+   * after the confirmed set on every new connection, so a refused one can only be refused again on
+   * its own. {@link #unsubscribeAll()} clears it; a request equal to one waiting here (and not in
+   * flight) replaces it, so repeating a refused request does not make the list grow.
+   */
+  private final List<Request> pending = new ArrayList<>();
+
+  /**
+   * The requests sent on the current connection, in order, each awaiting its one answer: an
+   * acknowledgement or a {@code validation_error} (the server answers them in order).
+   */
+  private final ArrayDeque<Request> inFlight = new ArrayDeque<>();
+
+  /** Between {@link #connect()} and the end of its retries (given up, 1008, closed). */
+  private boolean running;
 
   /** Attempts in a row that did not open. */
   private int attempts;
@@ -99,6 +163,7 @@ public final class RealtimeClient implements AutoCloseable {
 
   private RealtimeClient(Builder settings) {
     this.settings = settings;
+    this.subscriptions = new Subscriptions(settings.subscriptionLimits);
     if (settings.scheduler == null) {
       ownedScheduler =
           Executors.newSingleThreadScheduledExecutor(
@@ -125,16 +190,30 @@ public final class RealtimeClient implements AutoCloseable {
   }
 
   /**
-   * Connects, retrying with backoff in the background if the first attempt fails.
+   * Connects, retrying with backoff in the background if the first attempt fails. While the client
+   * is connected or retrying, a further call does nothing; after it stopped (the attempts ran out,
+   * or a 1008 refusal) a call starts again.
    *
    * @return this client
+   * @throws IllegalStateException after {@link #close()}
    */
   public RealtimeClient connect() {
     synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the client was closed; build a new one");
+      }
+      if (running) {
+        return this; // one connection (or one series of attempts) at a time
+      }
+      running = true;
       attempts = 0;
       holdOffs = 0;
     }
-    scheduler.schedule(this::attempt, Duration.ZERO);
+    try {
+      scheduler.schedule(this::attempt, Duration.ZERO);
+    } catch (RejectedExecutionException e) { // close() shut the owned scheduler meanwhile
+      throw new IllegalStateException("the client was closed; build a new one", e);
+    }
     return this;
   }
 
@@ -158,7 +237,9 @@ public final class RealtimeClient implements AutoCloseable {
   }
 
   /**
-   * Sends a text frame, for example a subscribe request.
+   * Sends a text frame as is. Nothing sent this way is remembered across reconnects: subscribe with
+   * {@link #subscribe(Collection)}, which is. Do not send subscribe or unsubscribe frames this way:
+   * the client pairs the server's answers with its own requests in order.
    *
    * @param text the frame
    * @throws IOException if it cannot be sent
@@ -171,6 +252,201 @@ public final class RealtimeClient implements AutoCloseable {
     }
     synchronized (current) {
       current.getBasicRemote().sendText(text);
+    }
+  }
+
+  /**
+   * Receives only event types matching these patterns (shell-style: {@code alert.*}, {@code *},
+   * compared in lower case), in addition to those already subscribed. The request is sent now if
+   * connected, else on connect; once the server acknowledged it, its patterns are part of the set
+   * sent again after every reconnect, before the resync. Until then (or when the server refuses it,
+   * logged at WARN) it is sent again after each reconnect on its own.
+   *
+   * @param patterns the patterns, at least one; each non-blank and within the {@link
+   *     Builder#subscriptionLimits(SubscriptionLimits) limits}
+   * @return this client
+   * @throws IllegalArgumentException naming the bad pattern or the limit passed; nothing changes
+   */
+  public RealtimeClient subscribe(Collection<String> patterns) {
+    synchronized (subscriptionLock) {
+      List<String> added = subscriptions.subscribe(patterns);
+      frames("subscribe", added).forEach(this::request);
+    }
+    return this;
+  }
+
+  /**
+   * Stops receiving event types of these patterns. After a subscribe, removing every pattern
+   * receives nothing (as the server does); {@link #unsubscribeAll()} returns to receive-all.
+   *
+   * @param patterns the patterns to remove
+   * @return this client
+   * @throws IllegalArgumentException naming a bad pattern or the limit passed; nothing changes
+   */
+  public RealtimeClient unsubscribe(Collection<String> patterns) {
+    synchronized (subscriptionLock) {
+      List<String> removed = subscriptions.unsubscribe(patterns);
+      if (removed.isEmpty()) {
+        return this; // the server holds none of them either
+      }
+      frames("unsubscribe", removed).forEach(this::request);
+    }
+    return this;
+  }
+
+  /**
+   * Removes every subscription: the client receives every event type again, now and after
+   * reconnects.
+   *
+   * @return this client
+   */
+  public RealtimeClient unsubscribeAll() {
+    synchronized (subscriptionLock) {
+      subscriptions.unsubscribeAll();
+      confirmed.unsubscribeAll();
+      emptiedBy = List.of();
+      pending.clear();
+      // A fresh connection receives everything: nothing is left to restore. The answers to what is
+      // in flight, this request's included, must not change that, so they are only consumed.
+      int unanswered = inFlight.size() + 1;
+      inFlight.clear();
+      if (isConnected()) {
+        sendQuietly(frame("unsubscribe", Map.of()));
+        for (int i = 0; i < unanswered; i++) {
+          inFlight.add(Request.IGNORED);
+        }
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Returns the subscribed patterns as this client asked for them, normalised (lower case, no
+   * duplicates), in the order added: those the server acknowledged, changed by the requests it has
+   * not acknowledged yet (made while closed, in flight, or refused by the server, which are asked
+   * again after each reconnect). What the server filters may be narrower, never wider.
+   *
+   * @return the patterns; empty while the client receives every type (never subscribed, or after
+   *     {@link #unsubscribeAll()}) and after every pattern was unsubscribed
+   */
+  public List<String> subscriptions() {
+    return subscriptions.patterns();
+  }
+
+  /**
+   * Sends what makes a fresh connection's filter this client's: first the confirmed filter (none
+   * for receive-all; its patterns in requests of at most the per-request limit; for one left empty,
+   * a subscribe and an unsubscribe of what emptied it, since a fresh connection receives
+   * everything), then each pending request on its own, as it was made.
+   */
+  private void restore() {
+    inFlight.clear();
+    List<String> frames = new ArrayList<>();
+    if (confirmed.isExplicit()) {
+      List<String> patterns = confirmed.patterns();
+      if (!patterns.isEmpty()) {
+        frames.addAll(frames("subscribe", patterns));
+      } else {
+        frames.addAll(frames("subscribe", emptiedBy));
+        frames.addAll(frames("unsubscribe", emptiedBy));
+      }
+    }
+    for (String frame : frames) {
+      sendQuietly(frame);
+      inFlight.add(new Request(frame)); // its answer re-applies what is confirmed already
+    }
+    for (Request request : pending) {
+      sendQuietly(request.frame);
+      inFlight.add(request);
+    }
+  }
+
+  /** Remembers a subscribe or unsubscribe request until acknowledged; sends it if connected. */
+  private void request(String frame) {
+    Request request = new Request(frame);
+    pending.removeIf(waiting -> waiting.frame.equals(frame) && !inFlight.contains(waiting));
+    pending.add(request);
+    if (isConnected()) {
+      sendQuietly(frame);
+      inFlight.add(request);
+    }
+  }
+
+  /**
+   * Applies the server's answer to the oldest request in flight: an acknowledgement confirms it, a
+   * {@code validation_error} (without a {@code field}: not a resync's) leaves it pending.
+   */
+  private void onSubscriptionAnswer(Message message) {
+    boolean acknowledged = message instanceof SubscriptionAck;
+    if (!acknowledged
+        && !(message instanceof ErrorReply reply
+            && reply.error() == ErrorCode.VALIDATION_ERROR
+            && (reply.details() == null || !reply.details().containsKey("field")))) {
+      return;
+    }
+    synchronized (subscriptionLock) {
+      Request request = inFlight.poll();
+      if (request == null || request == Request.IGNORED) {
+        return;
+      }
+      if (!acknowledged) {
+        if (!request.warned && request.frame.startsWith("{\"type\":\"subscribe\"")) {
+          request.warned = true;
+          log.warn(
+              "{} refused a subscribe ({}): {}; asking again after each reconnect",
+              settings.uri,
+              request.frame,
+              ((ErrorReply) message).message());
+        }
+        return;
+      }
+      pending.remove(request);
+      SubscriptionAck ack = (SubscriptionAck) message;
+      if (ack.events().isEmpty()) {
+        return;
+      }
+      if (MessageTypes.SUBSCRIBED.equals(ack.action())) {
+        confirmed.subscribe(ack.events());
+      } else if (!confirmed.unsubscribe(ack.events()).isEmpty() && confirmed.patterns().isEmpty()) {
+        emptiedBy = ack.events();
+      }
+    }
+  }
+
+  /** A subscribe or unsubscribe request, as sent; identity tells two equal requests apart. */
+  private static final class Request {
+    /** Stands for an answer to consume without effect. */
+    static final Request IGNORED = new Request("");
+
+    final String frame;
+
+    /** Whether a refusal of it was logged already. */
+    boolean warned;
+
+    Request(String frame) {
+      this.frame = frame;
+    }
+  }
+
+  /** {@code subscribe} or {@code unsubscribe} requests, each within the per-request limit. */
+  private List<String> frames(String type, List<String> patterns) {
+    int perRequest = subscriptions.limits().maxPatternsPerRequest();
+    List<String> frames = new ArrayList<>();
+    for (int from = 0; from < patterns.size(); from += perRequest) {
+      List<String> chunk = patterns.subList(from, Math.min(patterns.size(), from + perRequest));
+      frames.add(frame(type, Map.of("events", chunk)));
+    }
+    return frames;
+  }
+
+  private static String frame(String type, Map<String, Object> data) {
+    Map<String, Object> message = new LinkedHashMap<>();
+    message.put("type", type);
+    message.put("data", data);
+    try {
+      return JSON.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a " + type + " request", e);
     }
   }
 
@@ -190,7 +466,7 @@ public final class RealtimeClient implements AutoCloseable {
         return; // it opened, so its close decides what comes next
       }
       log.debug("Connecting to {} failed: {}", settings.uri, e.toString());
-      scheduleReconnect();
+      scheduleReconnect(true);
     }
   }
 
@@ -214,23 +490,32 @@ public final class RealtimeClient implements AutoCloseable {
   /**
    * Schedules the next attempt, or gives up when the attempts ran out.
    *
+   * @param failedToOpen {@code true} after an attempt that did not open, which counts against
+   *     {@link Builder#reconnect(Duration, Duration, int) maxAttempts}; {@code false} after a
+   *     connection that opened and closed, which does not
    * @return the delay before the next attempt; empty when there is none
    */
-  private Optional<Duration> scheduleReconnect() {
-    int attempt;
+  private Optional<Duration> scheduleReconnect(boolean failedToOpen) {
+    boolean givingUp;
     Duration delay;
     synchronized (this) {
       if (closed) {
         return Optional.empty();
       }
-      attempt = ++attempts;
+      if (failedToOpen) {
+        attempts++;
+      }
+      givingUp = attempts >= settings.maxAttempts;
+      if (givingUp) {
+        running = false;
+      }
       double random = settings.random.nextDouble();
       delay =
           holdOffs > 0
               ? holdOffDelay(holdOffs, settings.backoffBase, settings.backoffCap, random)
-              : backoffDelay(attempt, settings.backoffBase, settings.backoffCap, random);
+              : backoffDelay(attempts + 1, settings.backoffBase, settings.backoffCap, random);
     }
-    if (attempt > settings.maxAttempts) {
+    if (givingUp) {
       log.warn("Giving up on {} after {} attempts", settings.uri, settings.maxAttempts);
       callSafely("onGiveUp", settings.onGiveUp);
       return Optional.empty();
@@ -304,6 +589,7 @@ public final class RealtimeClient implements AutoCloseable {
           && "resync".equals(reply.details().get("request"))) {
         retryResyncLater(reply.details().get("retry_after_ms"));
       }
+      onSubscriptionAnswer(message);
       Consumer<Message> other = settings.onControl;
       other.accept(message);
       if (message.type().equals(MessageTypes.RESYNC_ACK)) {
@@ -418,20 +704,28 @@ public final class RealtimeClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the connection (1000) and stops every retry; a handshake still in flight is closed as it
+   * completes. The client's own thread ends; {@link #connect()} may not be called again.
+   */
   @Override
   public void close() {
     closed = true;
     cancelResyncRetry();
     Session current = session;
     if (current != null && current.isOpen()) {
-      try {
-        current.close();
-      } catch (IOException e) {
-        log.debug("Closing failed", e);
-      }
+      closeQuietly(current);
     }
     if (ownedScheduler != null) {
       ownedScheduler.shutdownNow();
+    }
+  }
+
+  private static void closeQuietly(Session session) {
+    try {
+      session.close();
+    } catch (IOException e) {
+      log.debug("Closing failed", e);
     }
   }
 
@@ -441,8 +735,21 @@ public final class RealtimeClient implements AutoCloseable {
     @Override
     public void onOpen(Session openedSession, EndpointConfig config) {
       opened = true;
-      session = openedSession;
       openedSession.addMessageHandler(String.class, RealtimeClient.this::onText);
+      // The subscriptions go first, on this thread, so the server filters the resync's replay and
+      // everything after it; the resync below is sent later, from the scheduler. The session is
+      // published under the same lock: a subscribe() either sees no connection (and its patterns
+      // are in the set sent here) or comes after that set (and sends only its own), never both.
+      synchronized (subscriptionLock) {
+        session = openedSession;
+        // close() sets closed, then closes the session it sees; this publishes the session, then
+        // reads closed: one of the two sees the other, so a handshake that ends after close() ends.
+        if (closed) {
+          closeQuietly(openedSession);
+          return;
+        }
+        restore();
+      }
       synchronized (RealtimeClient.this) {
         attempts = 0;
       }
@@ -464,12 +771,15 @@ public final class RealtimeClient implements AutoCloseable {
       if (code == POLICY_VIOLATION) {
         log.warn("Refused by {}: {} {}; not retrying", settings.uri, code, phrase);
         retryIn = Optional.empty();
+        synchronized (RealtimeClient.this) {
+          running = false;
+        }
       } else {
         boolean holdOff = HOLD_OFF_CODES.contains(code);
         synchronized (RealtimeClient.this) {
           holdOffs = holdOff ? holdOffs + 1 : 0;
         }
-        retryIn = scheduleReconnect();
+        retryIn = scheduleReconnect(false);
         if (holdOff && retryIn.isPresent()) {
           log.info(
               "{} closed with {} {}: trying again in {} ms",
@@ -540,6 +850,7 @@ public final class RealtimeClient implements AutoCloseable {
     private Consumer<Integer> onDisconnected = code -> {};
     private Consumer<Disconnect> onDisconnect = disconnect -> {};
     private Runnable onGiveUp = () -> {};
+    private SubscriptionLimits subscriptionLimits = SubscriptionLimits.DEFAULT;
 
     private Builder(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -731,6 +1042,19 @@ public final class RealtimeClient implements AutoCloseable {
      */
     public Builder onDisconnect(Consumer<Disconnect> handler) {
       this.onDisconnect = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Bounds what {@link RealtimeClient#subscribe(Collection)} accepts, as the server bounds what
+     * it takes; {@link SubscriptionLimits#DEFAULT} (64 patterns, 64 per request, 100 characters
+     * each), the server's default. Set it to the server's when that one was changed.
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder subscriptionLimits(SubscriptionLimits limits) {
+      this.subscriptionLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 

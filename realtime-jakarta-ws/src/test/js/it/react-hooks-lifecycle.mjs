@@ -1,0 +1,150 @@
+// The hooks' lifecycle on Node (react-dom on jsdom) with a scripted WebSocket, so what a real
+// socket does only now and then happens every time: React StrictMode mounting twice, a jobId that
+// changes while the old socket still delivers during its close handshake (the `ws` package does),
+// a subscription changed in another case, limits changed. Run by ReactHooksIT.
+// Usage: node react-hooks-lifecycle.mjs
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { JSDOM } from "jsdom";
+
+const dom = new JSDOM("<!doctype html><div id=root></div>", { url: "http://127.0.0.1/" });
+globalThis.window = dom.window;
+globalThis.document = dom.window.document;
+globalThis.navigator ??= dom.window.navigator;
+globalThis.IS_REACT_ACT_ENVIRONMENT = true;
+const React = (await import("react")).default;
+const { createRoot } = await import("react-dom/client");
+const { useEventStream, useJobLogs, usePerformanceMetrics } = await import("@realtime/client/react");
+const { act, createElement: h, StrictMode } = React;
+
+let sockets = [];
+/** A socket whose close handshake does not end by itself: it still delivers until `closed()`. */
+class ScriptedSocket {
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.sent = [];
+    this.closes = [];
+    sockets.push(this);
+  }
+  send(text) { this.sent.push(JSON.parse(text)); }
+  close(code, reason) { this.closes.push({ code, reason }); this.readyState = 2; }
+  open() { this.readyState = 1; this.onopen?.({}); }
+  deliver(message) { this.onmessage?.({ data: JSON.stringify(message) }); }
+  closed(code = 1006) { this.readyState = 3; this.onclose?.({ code, reason: "" }); }
+}
+const live = () => sockets.filter((s) => s.closes.length === 0);
+const options = { baseUrl: "ws://host", WebSocket: ScriptedSocket, backoffBaseMs: 100, backoffCapMs: 100 };
+
+async function render(element) {
+  sockets = [];
+  const root = createRoot(document.getElementById("root"));
+  await act(async () => root.render(h(StrictMode, null, element)));
+  return {
+    rerender: (next) => act(async () => root.render(h(StrictMode, null, next))),
+    unmount: () => act(async () => root.unmount()),
+  };
+}
+
+test("StrictMode's double mount leaves one socket open, closes the other once, and subscribes once", async () => {
+  let feed;
+  function Feed() { feed = useEventStream({ ...options, subscribe: ["alert.*"] }); return null; }
+  const view = await render(h(Feed));
+  assert.equal(live().length, 1, "one socket left open");
+  for (const socket of sockets.filter((s) => s.closes.length > 0)) assert.equal(socket.closes.length, 1, "closed once");
+  await act(async () => live()[0].open());
+  assert.equal(feed.state, "open");
+  assert.deepEqual(live()[0].sent, [{ type: "subscribe", data: { events: ["alert.*"] } }]);
+  const all = [...sockets];
+  await view.unmount();
+  assert.deepEqual(all.map((s) => s.closes.length), all.map(() => 1), "unmount closes every socket, each once");
+});
+
+test("a changed jobId shows only the new job's lines, even what the old socket delivers while it closes", async () => {
+  let job;
+  function Job({ jobId }) { job = useJobLogs(jobId, options); return null; }
+  const view = await render(h(Job, { jobId: "job-1" }));
+  const first = live()[0];
+  await act(async () => {
+    first.open();
+    first.deliver({ type: "log", data: { level: "INFO", message: "job-1 line 1" }, seq: 1, epoch: "j1" });
+  });
+  assert.deepEqual(job.lines.map((l) => l.message), ["job-1 line 1"]);
+
+  await view.rerender(h(Job, { jobId: "job-2" }));
+  assert.equal(first.closes.length, 1, "the old job's socket is closed");
+  await act(async () => first.deliver({ type: "log", data: { level: "INFO", message: "job-1 line 2" }, seq: 2, epoch: "j1" }));
+  const second = live()[0];
+  assert.equal(second.url, "ws://host/ws/jobs/job-2/logs");
+  await act(async () => {
+    second.open();
+    second.deliver({ type: "log", data: { level: "INFO", message: "job-2 line 1" }, seq: 1, epoch: "j2" });
+    first.deliver({ type: "job_end", data: { status: "failed" } });
+  });
+  assert.deepEqual(job.lines.map((l) => l.message), ["job-2 line 1"], "no line of job-1");
+  assert.equal(job.end, null, "job-1's end is not job-2's");
+  await act(async () => second.deliver({ type: "job_end", data: { status: "completed" } }));
+  await act(async () => second.closed(1000));
+  assert.deepEqual(job.end, { status: "completed" });
+  assert.equal(job.state, "closed", "no reconnect after the end");
+  await view.unmount();
+});
+
+test("a job log's backlog sent again after a reconnect shows each line once", async () => {
+  let job;
+  function Job() { job = useJobLogs("job-3", options); return null; }
+  const view = await render(h(Job));
+  const backlog = [1, 2].map((seq) => ({ type: "log", data: { level: "INFO", message: `line ${seq}` }, seq, epoch: "j3" }));
+  await act(async () => { live()[0].open(); backlog.forEach((m) => live()[0].deliver(m)); });
+  await act(async () => live()[0].closed(1006));
+  assert.equal(job.state, "reconnecting");
+  await act(() => new Promise((resolve) => setTimeout(resolve, 150)));
+  await act(async () => {
+    const again = live().at(-1);
+    again.open();
+    [...backlog, { type: "log", data: { level: "INFO", message: "line 3" }, seq: 3, epoch: "j3" }].forEach((m) => again.deliver(m));
+  });
+  assert.deepEqual(job.lines.map((l) => l.message), ["line 1", "line 2", "line 3"]);
+  await view.unmount();
+});
+
+test("limit and history bound what is kept, also when they shrink", async () => {
+  let feed;
+  let perf;
+  function Both({ limit, history }) {
+    feed = useEventStream({ ...options, limit });
+    perf = usePerformanceMetrics({ ...options, history });
+    return null;
+  }
+  const view = await render(h(Both, { limit: 3, history: 2 }));
+  const [events, system] = [live().find((s) => s.url.endsWith("/ws/events")), live().find((s) => s.url.endsWith("/ws/system"))];
+  await act(async () => {
+    events.open();
+    system.open();
+    for (let seq = 1; seq <= 5; seq++) {
+      events.deliver({ type: "event", data: { n: seq }, seq, epoch: "e" });
+      system.deliver({ type: "performance_update", data: { host: { cpu_percent: seq } } });
+    }
+  });
+  assert.deepEqual(feed.events.map((e) => e.seq), [5, 4, 3]);
+  assert.deepEqual(perf.history.map((u) => u.host.cpu_percent), [4, 5]);
+  assert.equal(perf.latest.host.cpu_percent, 5);
+  await view.rerender(h(Both, { limit: 1, history: 1 }));
+  assert.deepEqual(feed.events.map((e) => e.seq), [5]);
+  assert.deepEqual(perf.history.map((u) => u.host.cpu_percent), [5]);
+  await view.unmount();
+});
+
+test("useJobLogs keeps at most `limit` lines, also when the limit shrinks", async () => {
+  let job;
+  function Job({ limit }) { job = useJobLogs("job-4", { ...options, limit }); return null; }
+  const view = await render(h(Job, { limit: 3 }));
+  await act(async () => {
+    live()[0].open();
+    for (let seq = 1; seq <= 4; seq++) live()[0].deliver({ type: "log", data: { level: "INFO", message: `line ${seq}` }, seq, epoch: "j4" });
+  });
+  assert.deepEqual(job.lines.map((l) => l.message), ["line 2", "line 3", "line 4"]);
+  await view.rerender(h(Job, { limit: 1 }));
+  assert.deepEqual(job.lines.map((l) => l.message), ["line 4"]);
+  await view.unmount();
+});
