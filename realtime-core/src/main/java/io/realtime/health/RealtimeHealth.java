@@ -205,7 +205,12 @@ public final class RealtimeHealth {
     map.put("components", parts);
     List<Map<String, Object>> states = new ArrayList<>();
     for (Breaker breaker : breakers) {
-      states.add(Map.of("name", breaker.name(), "state", breaker.state().wireName()));
+      // Ordered maps throughout: Map.of iterates in an order salted per JVM, and probes compare
+      // text.
+      Map<String, Object> state = new LinkedHashMap<>();
+      state.put("name", breaker.name());
+      state.put("state", breaker.state().wireName());
+      states.add(state);
     }
     map.put("breakers", states);
     map.put("outbox", Map.of("size", outboxSize()));

@@ -70,6 +70,36 @@ class RealtimeHealthTest {
         .containsEntry("breakers", List.of(Map.of("name", "event_broadcaster", "state", "closed")));
   }
 
+  private static List<Object> keys(Object map) {
+    return List.copyOf(((Map<?, ?>) map).keySet());
+  }
+
+  /**
+   * Probes and dashboards read the reply as text too, so each object's keys come in the documented
+   * order whichever JVM serves it ({@code Map.of} iterates in an order salted per JVM).
+   */
+  @Test
+  void everyObjectOfTheSnapshotKeepsItsKeysInTheDocumentedOrder() {
+    events.start();
+    registry.register("events", new RecordingConnection("e1"));
+
+    Map<String, Object> map = probe.check().toMap();
+
+    assertThat(map.keySet())
+        .containsExactly(
+            "status", "ready", "transport", "components", "breakers", "outbox", "connections");
+    assertThat(keys(map.get("transport"))).containsExactly("connected");
+    assertThat(keys(map.get("outbox"))).containsExactly("size");
+    assertThat(keys(map.get("connections"))).containsExactly("total", "channels");
+    for (Object breaker : (List<?>) map.get("breakers")) {
+      assertThat(keys(breaker)).containsExactly("name", "state");
+    }
+    for (Object component : (List<?>) map.get("components")) {
+      assertThat(keys(component))
+          .containsExactly("name", "live", "degraded", "outbox_size", "outbox_dropped");
+    }
+  }
+
   @Test
   void anOpenBreakerIsDegradedButStillReadyAndTheOutboxIsReported() {
     events.start();
