@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs every load scenario against realtime, Socket.IO 4 (+ @socket.io/redis-adapter) and a bare
-# Jetty broadcast loop, then prints a table and writes JSON. The JMH micro-benchmarks are separate:
+# Runs every load scenario against realtime, Socket.IO 4 (+ @socket.io/redis-adapter), a bare
+# Jetty broadcast loop and the Netty limit (one pre-encoded frame to a ChannelGroup), then prints a
+# table and writes JSON (and SVG charts beside it). The JMH micro-benchmarks are separate:
 #   java -jar benchmarks/target/benchmarks.jar
 #
 # Usage: benchmarks/run.sh [--quick] [--out FILE] [--systems LIST] [--scenarios LIST]
 #   --quick      small sizes, under 2 minutes: checks that the harness works, not how fast anything is
-#   --systems    some of realtime,socketio,bare (default all)
+#   --systems    some of realtime,socketio,bare,limit (default all)
 #   --scenarios  some of fan-out,latency,connections,slow-consumers (default all)
 # Environment: REDIS_URL (default redis://127.0.0.1:6379), CLIENT_JAVA (the JDK the clients run on;
 # default a JDK 19+ if one is installed, so clients can bind several source addresses).

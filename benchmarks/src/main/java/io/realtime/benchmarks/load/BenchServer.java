@@ -15,7 +15,6 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -32,23 +32,24 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisPubSub;
 
 /**
- * One server under test on Jetty 12: {@code realtime} (the library's endpoints) or {@code bare} (a
- * broadcast loop), in memory or across instances through Redis. A small control API lets the
- * harness publish: {@code POST /bench/publish?count=N} publishes N events at once; {@code POST
- * /bench/pace?rate=R&seconds=S} publishes R events a second for S seconds, 1 % of them every 10 ms;
- * {@code GET /bench/stats[?gc=true]} reports connections and heap.
+ * One server under test: {@code realtime} (the library's endpoints) or {@code bare} (a broadcast
+ * loop), both on Jetty 12, or {@code limit} (a Netty broadcast, see {@link LimitServer}); in memory
+ * or across instances through Redis ({@link RedisRelay} for {@code bare} and {@code limit}). A
+ * small control API lets the harness publish: {@code POST /bench/publish?count=N} publishes N
+ * events at once; {@code POST /bench/pace?rate=R&seconds=S} publishes R events a second for S
+ * seconds, 1 % of them every 10 ms; {@code GET /bench/stats[?gc=true]} reports connections and
+ * heap.
  *
- * <p>Arguments: {@code realtime|bare PORT [--redis URI --channel NAME] [--ping-seconds N]}.
+ * <p>Arguments: {@code realtime|bare|limit PORT [--redis URI --channel NAME] [--ping-seconds N]}.
  */
 public final class BenchServer {
 
   private final AtomicLong ids = new AtomicLong();
   private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
   private LongConsumer publisher;
+  private Runnable afterBatch = () -> {};
   private IntSupplier connections;
 
   private BenchServer() {}
@@ -111,41 +112,32 @@ public final class BenchServer {
                     }
                   })
               .build());
-      if (redis == null) {
-        publisher = id -> bare.broadcast(BenchEvents.frame(BenchEvents.data(id)));
-      } else {
-        URI uri = URI.create(redis);
-        Jedis commands = new Jedis(uri.getHost(), uri.getPort());
-        publisher =
-            id -> {
-              String frame = BenchEvents.frame(BenchEvents.data(id));
-              synchronized (commands) {
-                commands.publish(channel, frame);
-              }
-            };
-        Thread subscriber =
-            new Thread(
-                () -> {
-                  try (Jedis subscription = new Jedis(uri.getHost(), uri.getPort())) {
-                    subscription.subscribe(
-                        new JedisPubSub() {
-                          @Override
-                          public void onMessage(String from, String message) {
-                            bare.broadcast(message);
-                          }
-                        },
-                        channel);
-                  }
-                },
-                "bare-subscriber");
-        subscriber.setDaemon(true);
-        subscriber.start();
-      }
+      publisher =
+          frames(
+              redis == null ? bare::broadcast : RedisRelay.start(redis, channel, bare::broadcast));
       connections = bare::count;
+    } else if (mode.equals("limit")) {
+      LimitServer limit = new LimitServer(this);
+      if (redis == null) {
+        // Locally a batch of events is written to every client, then flushed once.
+        publisher = frames(frame -> limit.broadcast(frame, false));
+        afterBatch = limit::flush;
+      } else {
+        publisher = frames(RedisRelay.start(redis, channel, frame -> limit.broadcast(frame, true)));
+      }
+      connections = limit::count;
+      limit.serve(port);
+      return;
     } else {
-      throw new IllegalArgumentException("mode must be realtime or bare, got '" + mode + "'");
+      throw new IllegalArgumentException(
+          "mode must be realtime, bare or limit, got '" + mode + "'");
     }
     serve(port, endpoints);
+  }
+
+  /** Publishes each event as the baseline systems' frame, a new one stamped now. */
+  private static LongConsumer frames(Consumer<String> sink) {
+    return id -> sink.accept(BenchEvents.frame(BenchEvents.data(id)));
   }
 
   private void serve(int port, List<ServerEndpointConfig> endpoints) throws Exception {
@@ -172,10 +164,22 @@ public final class BenchServer {
     server.join();
   }
 
-  private void publish(long count) {
+  /** Publishes {@code count} events at once (the control API's {@code /bench/publish}). */
+  void publish(long count) {
     for (long i = 0; i < count; i++) {
       publisher.accept(ids.incrementAndGet());
     }
+    afterBatch.run();
+  }
+
+  /** Connections and heap, after a full GC when asked (the control API's {@code /bench/stats}). */
+  String stats(boolean gc) {
+    if (gc) {
+      System.gc();
+      System.gc();
+    }
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return "{\"connections\":" + connections.getAsInt() + ",\"heap_used\":" + heap + "}";
   }
 
   private final class Control extends HttpServlet {
@@ -201,19 +205,16 @@ public final class BenchServer {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
-      if ("true".equals(request.getParameter("gc"))) {
-        System.gc();
-        System.gc();
-      }
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
       response.setContentType("application/json");
-      response
-          .getWriter()
-          .write("{\"connections\":" + connections.getAsInt() + ",\"heap_used\":" + heap + "}");
+      response.getWriter().write(stats("true".equals(request.getParameter("gc"))));
     }
   }
 
-  private void pace(int rate, int seconds) {
+  /**
+   * Publishes {@code rate} events a second for {@code seconds} (the control API's {@code
+   * /bench/pace}).
+   */
+  void pace(int rate, int seconds) {
     long ticks = seconds * 100L;
     AtomicLong tick = new AtomicLong();
     pacer.scheduleAtFixedRate(

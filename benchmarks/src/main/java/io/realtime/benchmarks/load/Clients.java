@@ -30,7 +30,7 @@ final class Clients implements AutoCloseable {
   private static final Method LOCAL_ADDRESS = localAddressMethod();
 
   private final WireProtocol protocol;
-  private final LatencyHistogram latencies;
+  private final LatencyRecorder latencies;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final List<HttpClient> httpClients = new ArrayList<>();
   private final List<WebSocket> sockets = new ArrayList<>();
@@ -39,7 +39,7 @@ final class Clients implements AutoCloseable {
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
 
-  Clients(WireProtocol protocol, LatencyHistogram latencies) {
+  Clients(WireProtocol protocol, LatencyRecorder latencies) {
     this.protocol = protocol;
     this.latencies = latencies;
     for (int i = 0; i < ADDRESSES; i++) {

@@ -26,7 +26,7 @@ public final class ConnectionWorker {
     int port = Integer.parseInt(args[1]);
     int count = Integer.parseInt(args[2]);
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (Clients clients = new Clients(protocol, new LatencyHistogram())) {
+    try (Clients clients = new Clients(protocol, new LatencyRecorder())) {
       clients.open(count, port, 0, 0);
       out.println("ready " + clients.opened() + " " + clients.failed());
       while (System.in.read() >= 0) {

@@ -20,12 +20,12 @@ import java.util.Map;
  * smoke test checks.
  *
  * <p>Arguments: {@code --mode quick|full --out FILE --jar BENCHMARKS_JAR --java JAVA --node NODE
- * --node-dir DIR --redis URI [--systems realtime,socketio,bare] [--scenarios
+ * --node-dir DIR --redis URI [--systems realtime,socketio,bare,limit] [--scenarios
  * fan-out,latency,connections,slow-consumers]}.
  */
 public final class LoadHarness {
 
-  private static final List<String> ALL_SYSTEMS = List.of("realtime", "socketio", "bare");
+  private static final List<String> ALL_SYSTEMS = List.of("realtime", "socketio", "bare", "limit");
   private static final List<String> ALL_SCENARIOS =
       List.of("fan-out", "latency", "connections", "slow-consumers");
 

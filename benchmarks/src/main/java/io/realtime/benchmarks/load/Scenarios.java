@@ -88,7 +88,7 @@ final class Scenarios {
 
   private void fanOut(String system) throws Exception {
     Map<String, Object> result = result("fan-out", system);
-    LatencyHistogram latencies = new LatencyHistogram();
+    LatencyRecorder latencies = new LatencyRecorder();
     try (ServerProcess server = ServerProcess.start(launch, system, null, "fanout_" + runId, 30);
         Clients clients = new Clients(server.protocol, latencies)) {
       clients.open(settings.fanoutClients(), server.port, 0, 0);
@@ -155,7 +155,7 @@ final class Scenarios {
 
   private void latency(String system, String scenario, int rate) throws Exception {
     Map<String, Object> result = result(scenario, system);
-    LatencyHistogram latencies = new LatencyHistogram();
+    LatencyRecorder latencies = new LatencyRecorder();
     String channel = "latency_" + runId + "_" + system;
     try (ServerProcess first = ServerProcess.start(launch, system, redis, channel, 30);
         ServerProcess second = ServerProcess.start(launch, system, redis, channel, 30);
@@ -174,14 +174,15 @@ final class Scenarios {
       long delivered0 = clients.delivered();
       sleep(Duration.ofSeconds(settings.latencySeconds()).plusMillis(500));
       long expected = (long) rate * settings.latencySeconds() * clients.opened();
+      LatencyRecorder.Summary summary = latencies.summary();
       result.put("clients", clients.opened());
       result.put("events_per_second", rate);
-      result.put("samples", latencies.count());
+      result.put("samples", summary.samples());
       result.put(
           "delivered_fraction", round((double) (clients.delivered() - delivered0) / expected));
-      result.put("p50_ms", millis(latencies.quantile(0.50)));
-      result.put("p99_ms", millis(latencies.quantile(0.99)));
-      result.put("p999_ms", millis(latencies.quantile(0.999)));
+      result.put("p50_ms", summary.p50Ms());
+      result.put("p99_ms", summary.p99Ms());
+      result.put("p999_ms", summary.p999Ms());
       log("%s %s: %s", scenario, system, result);
     }
   }
@@ -280,7 +281,7 @@ final class Scenarios {
   /** One paced run; every {@code stallEvery}-th client stops reading after 5 events. */
   private Map<String, Object> paced(String system, int stallEvery) throws Exception {
     Map<String, Object> run = new LinkedHashMap<>();
-    LatencyHistogram latencies = new LatencyHistogram();
+    LatencyRecorder latencies = new LatencyRecorder();
     try (ServerProcess server = ServerProcess.start(launch, system, null, "slow_" + runId, 30);
         Clients clients = new Clients(server.protocol, latencies)) {
       clients.open(settings.slowClients(), server.port, 5, stallEvery);
@@ -309,8 +310,9 @@ final class Scenarios {
       long healthy = clients.opened() - stalled;
       long expected = (long) settings.slowRate() * settings.slowSeconds() * healthy;
       long delivered = clients.delivered() - delivered0;
-      run.put("p50_ms", millis(latencies.quantile(0.50)));
-      run.put("p99_ms", millis(latencies.quantile(0.99)));
+      LatencyRecorder.Summary summary = latencies.summary();
+      run.put("p50_ms", summary.p50Ms());
+      run.put("p99_ms", summary.p99Ms());
       run.put("delivered_fraction", expected == 0 ? null : round((double) delivered / expected));
       ServerProcess.Stats end = server.stats(true);
       run.put("live_heap_mb", round(end.heapUsed() / 1e6));
@@ -322,10 +324,6 @@ final class Scenarios {
 
   static double round(double value) {
     return Math.round(value * 1000) / 1000.0;
-  }
-
-  private static Double millis(long micros) {
-    return micros < 0 ? null : round(micros / 1000.0);
   }
 
   private static void sleep(Duration duration) throws InterruptedException {

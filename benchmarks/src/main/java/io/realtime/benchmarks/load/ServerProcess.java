@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A server under test in its own process (a JVM running {@link BenchServer}, or Node running the
- * Socket.IO server), with its control API and its CPU time and resident memory read from /proc.
+ * A server under test in its own process (a JVM running {@link BenchServer}, for realtime, bare and
+ * limit alike, or Node running the Socket.IO server), with its control API and its CPU time and
+ * resident memory read from /proc.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -48,7 +49,7 @@ final class ServerProcess implements AutoCloseable {
   /**
    * Starts a server and waits until its control API answers.
    *
-   * @param system {@code realtime}, {@code socketio} or {@code bare}
+   * @param system {@code realtime}, {@code socketio}, {@code bare} or {@code limit}
    * @param redis a Redis URI for cross-instance runs, or null
    * @param channel the Redis channel of this run
    * @param pingSeconds realtime's heartbeat period
@@ -71,6 +72,7 @@ final class ServerProcess implements AutoCloseable {
         command.add(redis);
       }
     } else {
+      // bare and limit send nothing but the events: the same plain frames.
       protocol = system.equals("realtime") ? WireProtocol.REALTIME : WireProtocol.BARE;
       command.addAll(
           List.of(

@@ -8,7 +8,7 @@ enum WireProtocol {
   REALTIME,
   /** Engine.IO 4 / Socket.IO 4 over a plain WebSocket: open, connect, ping/pong, events. */
   SOCKETIO,
-  /** The bare loop: every frame is an event. */
+  /** The bare loop and the Netty limit: every frame is an event. */
   BARE;
 
   URI uri(String host, int port) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.realtime.message.MessageCodec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -11,29 +13,88 @@ import org.junit.jupiter.api.Test;
 class HarnessPartsTest {
 
   @Test
-  void quantilesAreWithinTheHistogramsPrecision() {
-    LatencyHistogram histogram = new LatencyHistogram();
+  void quantilesAreWithinTheHistogramsPrecisionAndInMilliseconds() {
+    LatencyRecorder recorder = new LatencyRecorder();
     for (long micros = 1; micros <= 100_000; micros++) {
-      histogram.record(micros);
+      recorder.record(micros);
     }
-    assertThat(histogram.count()).isEqualTo(100_000);
-    assertThat((double) histogram.quantile(0.5)).isCloseTo(50_000, within(50_000 * 0.002));
-    assertThat((double) histogram.quantile(0.99)).isCloseTo(99_000, within(99_000 * 0.002));
-    assertThat((double) histogram.quantile(0.999)).isCloseTo(99_900, within(99_900 * 0.002));
-    assertThat(histogram.quantile(0.0001)).isEqualTo(10);
+    LatencyRecorder.Summary summary = recorder.summary();
 
-    histogram.reset();
-    assertThat(histogram.quantile(0.5)).isEqualTo(-1);
+    assertThat(summary.samples()).isEqualTo(100_000);
+    assertThat(summary.p50Ms()).isCloseTo(50.0, within(50.0 * 0.001));
+    assertThat(summary.p99Ms()).isCloseTo(99.0, within(99.0 * 0.001));
+    assertThat(summary.p999Ms()).isCloseTo(99.9, within(99.9 * 0.001));
   }
 
   @Test
-  void smallLatenciesAreExact() {
-    LatencyHistogram histogram = new LatencyHistogram();
-    histogram.record(0);
-    histogram.record(7);
-    histogram.record(1023);
-    assertThat(histogram.quantile(0.34)).isEqualTo(7);
-    assertThat(histogram.quantile(1.0)).isEqualTo(1023);
+  void smallLatenciesAreExactAndNegativeOnesCountAsZero() {
+    LatencyRecorder recorder = new LatencyRecorder();
+    recorder.record(-3);
+    for (int i = 0; i < 98; i++) {
+      recorder.record(7);
+    }
+    recorder.record(1_023);
+    LatencyRecorder.Summary summary = recorder.summary();
+
+    assertThat(summary.samples()).isEqualTo(100);
+    assertThat(summary.p50Ms()).isEqualTo(0.007);
+    assertThat(summary.p99Ms()).isEqualTo(0.007);
+    assertThat(summary.p999Ms()).isEqualTo(1.023);
+  }
+
+  @Test
+  void resetForgetsTheWarmUpAndAnEmptyWindowHasNoQuantiles() {
+    LatencyRecorder recorder = new LatencyRecorder();
+    recorder.record(5_000_000);
+    recorder.reset();
+    recorder.record(2_000);
+
+    assertThat(recorder.summary()).isEqualTo(new LatencyRecorder.Summary(1, 2.0, 2.0, 2.0));
+    assertThat(recorder.summary()).isEqualTo(new LatencyRecorder.Summary(0, null, null, null));
+  }
+
+  @Test
+  void recordsFromManyThreadsAreAllCounted() throws InterruptedException {
+    LatencyRecorder recorder = new LatencyRecorder();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int i = 1; i <= 25_000; i++) {
+                  recorder.record(i);
+                }
+              });
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    assertThat(recorder.summary().samples()).isEqualTo(100_000);
+  }
+
+  @Test
+  void everyRatioIsAlsoGivenAgainstTheLimit() {
+    Map<String, Map<String, Map<String, Object>>> results =
+        Map.of(
+            "fan-out",
+            Map.of(
+                "realtime", Map.of("delivered_per_second", 150, "cpu_seconds_per_million", 6.0),
+                "socketio", Map.of("delivered_per_second", 50, "cpu_seconds_per_million", 8.0),
+                "limit", Map.of("delivered_per_second", 300, "cpu_seconds_per_million", 2.0)));
+
+    Map<String, Object> ratios =
+        new ReportTable(results, List.of("realtime", "socketio", "limit")).ratios();
+
+    assertThat(ratios)
+        .containsEntry("fan-out realtime / socketio (target >= 3)", 3.0)
+        .containsEntry("fan-out realtime / limit (target >= 0.5)", 0.5)
+        .containsEntry("fan-out CPU per delivery realtime / socketio (target <= 0.5)", 0.75)
+        .containsEntry("fan-out msg/s socketio / limit", 0.167)
+        .containsEntry("fan-out CPU per delivery realtime / limit", 3.0)
+        .containsEntry("fan-out realtime / bare (target >= 0.7)", null);
   }
 
   @Test
@@ -66,6 +127,8 @@ class HarnessPartsTest {
     assertThat(WireProtocol.SOCKETIO.answer("40{\"sid\":\"y\"}")).isNull();
 
     assertThat(WireProtocol.BARE.answer("{\"type\":\"event\"}")).isSameAs(WireProtocol.EVENT);
+    assertThat(WireProtocol.BARE.uri("127.0.0.3", 9).toString())
+        .isEqualTo("ws://127.0.0.3:9/ws/events");
     assertThat(WireProtocol.SOCKETIO.uri("127.0.0.3", 9).toString())
         .isEqualTo("ws://127.0.0.3:9/socket.io/?EIO=4&transport=websocket");
   }
