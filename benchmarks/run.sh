@@ -5,7 +5,7 @@
 #   java -jar benchmarks/target/benchmarks.jar
 #
 # Usage: benchmarks/run.sh [--quick] [--out FILE] [--systems LIST] [--scenarios LIST]
-#   --quick      small sizes, under 2 minutes: checks that the harness works, not how fast anything is
+#   --quick      small sizes, about 2 minutes: checks that the harness works, not how fast anything is
 #   --systems    some of realtime,socketio,bare,limit (default all)
 #   --scenarios  some of fan-out,latency,connections,slow-consumers (default all)
 # Environment: REDIS_URL (default redis://127.0.0.1:6379), CLIENT_JAVA (the JDK the clients run on;

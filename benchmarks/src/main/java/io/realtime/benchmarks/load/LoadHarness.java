@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * Runs every scenario (see {@link Scenarios}) against every system in one go, prints a table and
- * writes a JSON report; exits 1 when a scenario produced no data for a system, which is what the CI
- * smoke test checks.
+ * writes a JSON report with SVG charts beside it ({@link Charts}); exits 1 when a scenario produced
+ * no data for a system, which is what the CI smoke test checks.
  *
  * <p>Arguments: {@code --mode quick|full --out FILE --jar BENCHMARKS_JAR --java JAVA --node NODE
  * --node-dir DIR --redis URI [--systems realtime,socketio,bare,limit] [--scenarios
@@ -41,6 +41,7 @@ public final class LoadHarness {
    * @throws Exception if a server cannot start
    */
   public static void main(String[] args) throws Exception {
+    System.setProperty("java.awt.headless", "true"); // the charts draw with AWT, never on a screen
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       options.put(args[i], args[i + 1]);
@@ -72,6 +73,12 @@ public final class LoadHarness {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
     new ReportTable(harness.results(), systems).print(OUT);
     OUT.println("JSON: " + out);
+    try {
+      new Charts(harness.results(), systems).write(out).forEach(svg -> OUT.println("SVG: " + svg));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // The charts illustrate the JSON; a machine without fonts must not fail the smoke test.
+      OUT.println("charts not drawn: " + e);
+    }
     List<String> problems = smokeProblems(harness.results(), systems, scenarios);
     if (!problems.isEmpty()) {
       problems.forEach(p -> OUT.println("SMOKE FAILURE: " + p));

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.realtime.message.MessageCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The harness's measuring parts: if these lie, every number in the report does. */
 class HarnessPartsTest {
@@ -95,6 +99,29 @@ class HarnessPartsTest {
         .containsEntry("fan-out msg/s socketio / limit", 0.167)
         .containsEntry("fan-out CPU per delivery realtime / limit", 3.0)
         .containsEntry("fan-out realtime / bare (target >= 0.7)", null);
+  }
+
+  @Test
+  void chartsAreDrawnBesideTheJsonWhereThereIsDataForThem(@TempDir Path dir) throws IOException {
+    Map<String, Map<String, Map<String, Object>>> results =
+        Map.of(
+            "fan-out",
+            Map.of(
+                "realtime", Map.of("delivered_per_second", 150, "cpu_seconds_per_million", 6.0),
+                "limit", Map.of("delivered_per_second", 300)));
+
+    List<Path> written =
+        new Charts(results, List.of("realtime", "socketio", "limit"))
+            .write(dir.resolve("load-results.json"));
+
+    // No latency scenario ran: no p99 chart. CPU is drawn for the one system that has it.
+    assertThat(written)
+        .containsExactly(
+            dir.resolve("load-results-fan-out-throughput.svg"),
+            dir.resolve("load-results-fan-out-cpu.svg"));
+    for (Path svg : written) {
+      assertThat(Files.readString(svg)).contains("<svg").endsWith("</svg>\n");
+    }
   }
 
   @Test

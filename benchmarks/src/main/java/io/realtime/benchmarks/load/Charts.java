@@ -1,0 +1,127 @@
+package io.realtime.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * The results people would rather look at than read, drawn as SVG beside the JSON report by
+ * XChart's {@link VectorGraphicsEncoder}: fan-out deliveries per second and CPU per delivery for
+ * each system, and the p99 of each latency scenario for each system. A chart without data is not
+ * drawn.
+ */
+final class Charts {
+
+  private static final List<String> LATENCY_SCENARIOS =
+      List.of("latency", "latency-reduced", "slow-consumers");
+
+  private final Map<String, Map<String, Map<String, Object>>> results;
+  private final List<String> systems;
+
+  Charts(Map<String, Map<String, Map<String, Object>>> results, List<String> systems) {
+    this.results = results;
+    this.systems = systems;
+  }
+
+  /**
+   * Writes the charts beside {@code json}, named after it.
+   *
+   * @return the files written
+   */
+  List<Path> write(Path json) throws IOException {
+    String base = json.getFileName().toString().replaceFirst("\\.json$", "");
+    List<Path> written = new ArrayList<>();
+    save(
+        bars(
+            "fan-out: delivered messages per second (more is better)",
+            "delivered msg/s",
+            Map.of("delivered msg/s", series("fan-out", "delivered_per_second"))),
+        json.resolveSibling(base + "-fan-out-throughput.svg"),
+        written);
+    save(
+        bars(
+            "fan-out: server CPU seconds per million deliveries (less is better)",
+            "CPU s / 1M deliveries",
+            Map.of("CPU s / 1M deliveries", series("fan-out", "cpu_seconds_per_million"))),
+        json.resolveSibling(base + "-fan-out-cpu.svg"),
+        written);
+    Map<String, Map<String, Number>> p99 = new LinkedHashMap<>();
+    for (String scenario : LATENCY_SCENARIOS) {
+      String key = scenario.equals("slow-consumers") ? "baseline_p99_ms" : "p99_ms";
+      Map<String, Number> values = series(scenario, key);
+      if (!values.isEmpty()) {
+        p99.put(scenario + " @ " + rate(scenario) + " events/s", values);
+      }
+    }
+    save(
+        bars("p99 latency, publish to receive (less is better)", "p99 ms", p99),
+        json.resolveSibling(base + "-latency-p99.svg"),
+        written);
+    return written;
+  }
+
+  /** Each system's number for one metric; systems without one are left out. */
+  private Map<String, Number> series(String scenario, String key) {
+    Map<String, Number> values = new LinkedHashMap<>();
+    for (String system : systems) {
+      Object value =
+          results.getOrDefault(scenario, Map.of()).getOrDefault(system, Map.of()).get(key);
+      if (value instanceof Number number) {
+        values.put(system, number);
+      }
+    }
+    return values;
+  }
+
+  private Object rate(String scenario) {
+    for (Map<String, Object> system : results.getOrDefault(scenario, Map.of()).values()) {
+      if (system.get("events_per_second") != null) {
+        return system.get("events_per_second");
+      }
+    }
+    return "?";
+  }
+
+  /**
+   * A bar chart, systems along the x axis, one bar per series; only systems with a value in every
+   * series, null when there are none.
+   */
+  private CategoryChart bars(String title, String yAxis, Map<String, Map<String, Number>> series) {
+    List<String> shown = new ArrayList<>(systems);
+    series.values().forEach(values -> shown.retainAll(values.keySet()));
+    if (series.isEmpty() || shown.isEmpty()) {
+      return null;
+    }
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(800)
+            .height(450)
+            .title(title)
+            .xAxisTitle("system")
+            .yAxisTitle(yAxis)
+            .build();
+    chart.getStyler().setLegendVisible(series.size() > 1);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+    series.forEach(
+        (name, values) -> chart.addSeries(name, shown, shown.stream().map(values::get).toList()));
+    return chart;
+  }
+
+  private static void save(CategoryChart chart, Path file, List<Path> written) throws IOException {
+    if (chart != null) {
+      VectorGraphicsEncoder.saveVectorGraphic(chart, file.toString(), VectorGraphicsFormat.SVG);
+      written.add(file);
+    }
+  }
+}
