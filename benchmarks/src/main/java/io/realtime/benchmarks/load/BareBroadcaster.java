@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The bare limit: a plain Jakarta endpoint that keeps its sessions in a set and broadcasts with a
+ * The bare loop: a plain Jakarta endpoint that keeps its sessions in a set and broadcasts with a
  * loop of asynchronous sends. No queue bound, no ordering guarantees beyond the container's, no
  * heartbeat, no resync: what the container gives for free.
  */

@@ -67,7 +67,7 @@ final class BenchEvents {
     return payload;
   }
 
-  /** The bare loop's frame: the payload as JSON. */
+  /** The frame of the baseline systems (bare and limit): the payload as JSON. */
   static String frame(Map<String, Object> data) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("type", "event");

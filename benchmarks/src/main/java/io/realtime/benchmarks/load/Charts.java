@@ -20,6 +20,21 @@ import org.knowm.xchart.style.Styler;
  */
 final class Charts {
 
+  private record FanOutChart(String suffix, String title, String axis, String key) {}
+
+  private static final List<FanOutChart> FAN_OUT_CHARTS =
+      List.of(
+          new FanOutChart(
+              "throughput",
+              "delivered messages per second (more is better)",
+              "delivered msg/s",
+              "delivered_per_second"),
+          new FanOutChart(
+              "cpu",
+              "server CPU seconds per million deliveries (less is better)",
+              "CPU s / 1M deliveries",
+              "cpu_seconds_per_million"));
+
   private static final List<String> LATENCY_SCENARIOS =
       List.of("latency", "latency-reduced", "slow-consumers");
 
@@ -39,20 +54,15 @@ final class Charts {
   List<Path> write(Path json) throws IOException {
     String base = json.getFileName().toString().replaceFirst("\\.json$", "");
     List<Path> written = new ArrayList<>();
-    save(
-        bars(
-            "fan-out: delivered messages per second (more is better)",
-            "delivered msg/s",
-            Map.of("delivered msg/s", series("fan-out", "delivered_per_second"))),
-        json.resolveSibling(base + "-fan-out-throughput.svg"),
-        written);
-    save(
-        bars(
-            "fan-out: server CPU seconds per million deliveries (less is better)",
-            "CPU s / 1M deliveries",
-            Map.of("CPU s / 1M deliveries", series("fan-out", "cpu_seconds_per_million"))),
-        json.resolveSibling(base + "-fan-out-cpu.svg"),
-        written);
+    for (FanOutChart fanOut : FAN_OUT_CHARTS) {
+      save(
+          bars(
+              "fan-out: " + fanOut.title(),
+              fanOut.axis(),
+              Map.of(fanOut.axis(), series("fan-out", fanOut.key()))),
+          json.resolveSibling(base + "-fan-out-" + fanOut.suffix() + ".svg"),
+          written);
+    }
     Map<String, Map<String, Number>> p99 = new LinkedHashMap<>();
     for (String scenario : LATENCY_SCENARIOS) {
       String key = scenario.equals("slow-consumers") ? "baseline_p99_ms" : "p99_ms";

@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -172,6 +174,12 @@ final class LimitServer {
     }
 
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A client that went away mid-write (the harness aborts its clients): nothing to report.
+      ctx.close();
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       QueryStringDecoder query = new QueryStringDecoder(request.uri());
       boolean post = request.method().equals(HttpMethod.POST);
@@ -200,7 +208,10 @@ final class LimitServer {
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             HttpUtil.setKeepAlive(response, keepAlive);
-            ctx.writeAndFlush(response);
+            ChannelFuture written = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+              written.addListener(ChannelFutureListener.CLOSE);
+            }
           });
     }
 
