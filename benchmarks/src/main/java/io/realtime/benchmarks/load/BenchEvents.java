@@ -85,12 +85,22 @@ final class BenchEvents {
    * @return the microseconds, or -1 when the frame has none
    */
   static long publishedMicros(String frame) {
-    int at = frame.indexOf("\"t\":");
+    return number(frame, "t");
+  }
+
+  /**
+   * Reads the first non-negative integer field {@code key} out of a JSON frame without parsing it.
+   *
+   * @return the value, or -1 when the frame has no such field
+   */
+  static long number(String frame, String key) {
+    String field = "\"" + key + "\":";
+    int at = frame.indexOf(field);
     if (at < 0) {
       return -1;
     }
     long value = 0;
-    for (int i = at + 4; i < frame.length(); i++) {
+    for (int i = at + field.length(); i < frame.length(); i++) {
       char c = frame.charAt(i);
       if (c < '0' || c > '9') {
         break;
@@ -98,5 +108,21 @@ final class BenchEvents {
       value = value * 10 + (c - '0');
     }
     return value;
+  }
+
+  /**
+   * Reads the first string field {@code key} (without escapes) out of a JSON frame.
+   *
+   * @return the value, or null when the frame has no such field
+   */
+  static String text(String frame, String key) {
+    String field = "\"" + key + "\":\"";
+    int at = frame.indexOf(field);
+    if (at < 0) {
+      return null;
+    }
+    int from = at + field.length();
+    int end = frame.indexOf('"', from);
+    return end < 0 ? null : frame.substring(from, end);
   }
 }

@@ -2,8 +2,10 @@ package io.realtime.benchmarks.load;
 
 import io.realtime.admission.ConnectionRateLimiter;
 import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.jakarta.ws.RealtimeWebSocket;
+import io.realtime.metrics.MetricSources;
 import io.realtime.redis.RedisTransport;
 import io.realtime.redis.RedisTransportConfig;
 import io.realtime.transport.InMemoryTransport;
@@ -39,10 +41,12 @@ import org.eclipse.jetty.server.ServerConnector;
  * or across instances through Redis ({@link RedisRelay} for {@code bare} and {@code limit}). A
  * small control API lets the harness publish: {@code POST /bench/publish?count=N} publishes N
  * events at once; {@code POST /bench/pace?rate=R&seconds=S} publishes R events a second for S
- * seconds, 1 % of them every 10 ms; {@code GET /bench/stats[?gc=true]} reports connections and
- * heap.
+ * seconds, 1 % of them every 10 ms; {@code GET /bench/stats[?gc=true]} reports connections, heap
+ * and live threads.
  *
- * <p>Arguments: {@code realtime|bare|limit PORT [--redis URI --channel NAME] [--ping-seconds N]}.
+ * <p>Arguments: {@code realtime|bare|limit PORT [--redis URI --channel NAME] [--ping-seconds N]
+ * [--status-seconds N]}; the last makes realtime also run its system status broadcaster (no metric
+ * sources, publishing even without clients) at that interval, as a deployment does.
  */
 public final class BenchServer {
 
@@ -88,15 +92,25 @@ public final class BenchServer {
       EventBroadcaster events =
           EventBroadcaster.builder(transport, registry).transportChannel(channel).build();
       events.start();
-      RealtimeWebSocket websocket =
+      String status = options.get("--status-seconds");
+      RealtimeWebSocket.Builder builder =
           RealtimeWebSocket.builder(registry)
               .events(events)
               .pingInterval(ping)
               // One load generator on one address: the per-IP connection limit would refuse it.
               .rateLimiter(ConnectionRateLimiter.unlimited())
-              .idleTimeout(ping.multipliedBy(4))
-              .build();
-      endpoints.addAll(websocket.endpointConfigs());
+              .idleTimeout(ping.multipliedBy(4));
+      if (status != null) {
+        SystemBroadcaster system =
+            SystemBroadcaster.builder(transport, registry, MetricSources.none())
+                .interval(Duration.ofSeconds(Long.parseLong(status)))
+                .publisher(true)
+                .transportChannels(channel + "_status", channel + "_performance")
+                .build();
+        system.start();
+        builder.system(system);
+      }
+      endpoints.addAll(builder.build().endpointConfigs());
       publisher = id -> events.publish(BenchEvents.payload(id));
       connections = () -> registry.count("events");
     } else if (mode.equals("bare")) {
@@ -172,14 +186,24 @@ public final class BenchServer {
     afterBatch.run();
   }
 
-  /** Connections and heap, after a full GC when asked (the control API's {@code /bench/stats}). */
+  /**
+   * Connections, heap (after a full GC when asked) and live threads (the control API's {@code
+   * /bench/stats}).
+   */
   String stats(boolean gc) {
     if (gc) {
       System.gc();
       System.gc();
     }
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return "{\"connections\":" + connections.getAsInt() + ",\"heap_used\":" + heap + "}";
+    int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+    return "{\"connections\":"
+        + connections.getAsInt()
+        + ",\"heap_used\":"
+        + heap
+        + ",\"threads\":"
+        + threads
+        + "}";
   }
 
   private final class Control extends HttpServlet {

@@ -10,13 +10,17 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder.VectorGraphicsFormat;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
 /**
  * The results people would rather look at than read, drawn as SVG beside the JSON report by
  * XChart's {@link VectorGraphicsEncoder}: fan-out deliveries per second and CPU per delivery for
- * each system, and the p99 of each latency scenario for each system. A chart without data is not
- * drawn.
+ * each system, the p99 of each latency scenario for each system, and the knee: p99 against the
+ * event rate, one line per system. The soak draws its own lines with {@link #lines}. A chart
+ * without data is not drawn.
  */
 final class Charts {
 
@@ -36,7 +40,7 @@ final class Charts {
               "cpu_seconds_per_million"));
 
   private static final List<String> LATENCY_SCENARIOS =
-      List.of("latency", "latency-reduced", "slow-consumers");
+      List.of("latency", "overload", "slow-consumers");
 
   private final Map<String, Map<String, Map<String, Object>>> results;
   private final List<String> systems;
@@ -75,7 +79,82 @@ final class Charts {
         bars("p99 latency, publish to receive (less is better)", "p99 ms", p99),
         json.resolveSibling(base + "-latency-p99.svg"),
         written);
+    save(kneeChart(), json.resolveSibling(base + "-knee.svg"), written);
     return written;
+  }
+
+  /** p99 against rate, one line per system, with the 50 ms limit; both axes logarithmic. */
+  private XYChart kneeChart() {
+    Map<String, List<double[]>> curves = new LinkedHashMap<>();
+    double lowest = Double.MAX_VALUE;
+    double highest = 0;
+    for (String system : systems) {
+      Object curve =
+          results.getOrDefault("knee", Map.of()).getOrDefault(system, Map.of()).get("curve");
+      List<double[]> points = new ArrayList<>();
+      if (curve instanceof List<?> steps) {
+        for (Object step : steps) {
+          if (step instanceof Map<?, ?> point
+              && point.get("events_per_second") instanceof Number rate
+              && point.get("p99_ms") instanceof Number p99
+              && p99.doubleValue() > 0) {
+            points.add(new double[] {rate.doubleValue(), p99.doubleValue()});
+            lowest = Math.min(lowest, rate.doubleValue());
+            highest = Math.max(highest, rate.doubleValue());
+          }
+        }
+      }
+      if (!points.isEmpty()) {
+        curves.put(system, points);
+      }
+    }
+    if (curves.isEmpty()) {
+      return null;
+    }
+    if (highest > lowest) {
+      curves.put(
+          "p99 limit " + (int) Curves.P99_LIMIT_MS + " ms",
+          List.of(
+              new double[] {lowest, Curves.P99_LIMIT_MS},
+              new double[] {highest, Curves.P99_LIMIT_MS}));
+    }
+    XYChart chart =
+        lines(
+            "knee: p99 against event rate, 2 instances via Redis (less is better)",
+            "events/s (each to every client)",
+            "p99 ms",
+            curves);
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    return chart;
+  }
+
+  /**
+   * A line chart, one line per named series of (x, y) points.
+   *
+   * @param series name to points, in the order drawn
+   * @return the chart
+   */
+  static XYChart lines(
+      String title, String xAxis, String yAxis, Map<String, List<double[]>> series) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(800)
+            .height(450)
+            .title(title)
+            .xAxisTitle(xAxis)
+            .yAxisTitle(yAxis)
+            .build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+    series.forEach(
+        (name, points) ->
+            chart.addSeries(
+                name,
+                points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray()));
+    return chart;
   }
 
   /** Each system's number for one metric; systems without one are left out. */
@@ -128,7 +207,8 @@ final class Charts {
     return chart;
   }
 
-  private static void save(CategoryChart chart, Path file, List<Path> written) throws IOException {
+  /** Saves a chart as SVG and adds the file to {@code written}; a null chart is skipped. */
+  static void save(Chart<?, ?> chart, Path file, List<Path> written) throws IOException {
     if (chart != null) {
       VectorGraphicsEncoder.saveVectorGraphic(chart, file.toString(), VectorGraphicsFormat.SVG);
       written.add(file);

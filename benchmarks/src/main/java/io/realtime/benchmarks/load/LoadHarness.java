@@ -21,13 +21,14 @@ import java.util.Map;
  *
  * <p>Arguments: {@code --mode quick|full --out FILE --jar BENCHMARKS_JAR --java JAVA --node NODE
  * --node-dir DIR --redis URI [--systems realtime,socketio,bare,limit] [--scenarios
- * fan-out,latency,connections,slow-consumers]}.
+ * fan-out,latency,knee,connections,slow-consumers]}; or {@code --mode soak --minutes N [--clients
+ * N] [--rate R]} for the {@link Soak}, which exits 1 when it produced no data.
  */
 public final class LoadHarness {
 
   private static final List<String> ALL_SYSTEMS = List.of("realtime", "socketio", "bare", "limit");
   private static final List<String> ALL_SCENARIOS =
-      List.of("fan-out", "latency", "connections", "slow-consumers");
+      List.of("fan-out", "latency", "knee", "connections", "slow-consumers");
 
   /** The harness's output: it is a command-line tool, and its table is its result. */
   static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -55,13 +56,23 @@ public final class LoadHarness {
             options.getOrDefault("--node", "node"),
             Path.of(options.getOrDefault("--node-dir", "benchmarks/node")),
             out.resolveSibling("load-logs"));
+    String redis = options.getOrDefault("--redis", "redis://127.0.0.1:6379");
+    if (mode.equals("soak")) {
+      Soak.Settings soak =
+          new Soak.Settings(
+              Integer.parseInt(options.getOrDefault("--minutes", "60")),
+              Integer.parseInt(options.getOrDefault("--clients", "2000")),
+              Integer.parseInt(options.getOrDefault("--rate", "200")),
+              5);
+      if (!new Soak(soak, launch, redis).run(out)) {
+        OUT.println("SOAK FAILURE: no minute produced latency samples and heap readings");
+        System.exit(1);
+      }
+      return;
+    }
     List<String> systems =
         List.of(options.getOrDefault("--systems", String.join(",", ALL_SYSTEMS)).split(","));
-    Scenarios harness =
-        new Scenarios(
-            ScenarioSettings.of(mode),
-            launch,
-            options.getOrDefault("--redis", "redis://127.0.0.1:6379"));
+    Scenarios harness = new Scenarios(ScenarioSettings.of(mode), launch, redis);
     Instant started = Instant.now();
     List<String> scenarios =
         List.of(options.getOrDefault("--scenarios", String.join(",", ALL_SCENARIOS)).split(","));
@@ -125,12 +136,16 @@ public final class LoadHarness {
         Map.of(
             "fan-out", "deliveries",
             "latency", "samples",
+            "knee", "samples",
             "connections", "held",
             "slow-consumers", "baseline_delivered_fraction");
     List<String> problems = new ArrayList<>();
     for (String system : systems) {
       for (String scenario : scenarios) {
         check(results, problems, scenario, system, evidence.get(scenario));
+        if (scenario.equals("latency")) {
+          check(results, problems, "overload", system, "samples");
+        }
       }
     }
     return problems;

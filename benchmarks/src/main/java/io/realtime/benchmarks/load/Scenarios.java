@@ -26,7 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>fan-out</b>: one instance, N clients, events published in batches as fast as all clients
  *       take them: delivered messages per second and server CPU seconds per million deliveries;
  *   <li><b>latency</b>: two instances through Redis, clients split between them, events published
- *       at a fixed rate on the first: p50 / p99 / p99.9 from publish to receive;
+ *       at a fixed rate on the first: p50 / p99 / p99.9 from publish to receive; then the same at
+ *       an <b>overload</b> rate beyond this machine: delivered fraction, p99 and clients closed;
+ *   <li><b>knee</b>: the same two instances, the rate raised step by step until p99 passes 50 ms, a
+ *       client is closed or deliveries fall behind (see {@link Curves}): the highest sustained
+ *       deliveries per second, and p99 against rate;
  *   <li><b>connections</b>: idle clients answering heartbeats, held by one instance: how many, and
  *       heap bytes per connection after a full GC;
  *   <li><b>slow consumers</b>: the same paced load with and without 10 % of clients that stop
@@ -55,7 +59,10 @@ final class Scenarios {
     }
     if (scenarios.contains("latency")) {
       latency(system, "latency", settings.latencyRate());
-      latency(system, "latency-reduced", settings.reducedLatencyRate());
+      latency(system, "overload", settings.overloadRate());
+    }
+    if (scenarios.contains("knee")) {
+      knee(system);
     }
     if (scenarios.contains("connections")) {
       connections(system);
@@ -156,19 +163,14 @@ final class Scenarios {
   private void latency(String system, String scenario, int rate) throws Exception {
     Map<String, Object> result = result(scenario, system);
     LatencyRecorder latencies = new LatencyRecorder();
-    String channel = "latency_" + runId + "_" + system;
-    try (ServerProcess first = ServerProcess.start(launch, system, redis, channel, 30);
-        ServerProcess second = ServerProcess.start(launch, system, redis, channel, 30);
-        Clients clients = new Clients(first.protocol, latencies)) {
-      clients.open(settings.latencyClients() / 2, first.port, 0, 0);
-      clients.open(settings.latencyClients() - settings.latencyClients() / 2, second.port, 0, 0);
-      awaitConnections(first, settings.latencyClients() / 2);
-      awaitConnections(second, settings.latencyClients() - settings.latencyClients() / 2);
+    try (TwoInstances pair =
+        new TwoInstances(system, scenario, settings.latencyClients(), latencies)) {
+      Clients clients = pair.clients;
       int seconds = settings.latencyWarmupSeconds() + settings.latencySeconds();
       log(
           "%s %s: %d clients on two instances, %d events/s for %d s",
           scenario, system, clients.opened(), rate, seconds);
-      first.pace(rate, seconds);
+      pair.first.pace(rate, seconds);
       sleep(Duration.ofSeconds(settings.latencyWarmupSeconds()));
       latencies.reset();
       long delivered0 = clients.delivered();
@@ -183,7 +185,103 @@ final class Scenarios {
       result.put("p50_ms", summary.p50Ms());
       result.put("p99_ms", summary.p99Ms());
       result.put("p999_ms", summary.p999Ms());
+      result.put("clients_closed", clients.closedByServer());
       log("%s %s: %s", scenario, system, result);
+    }
+  }
+
+  /** Two instances of a system through Redis, with clients split evenly between them. */
+  private final class TwoInstances implements AutoCloseable {
+    final ServerProcess first;
+    final ServerProcess second;
+    final Clients clients;
+
+    TwoInstances(String system, String scenario, int count, LatencyRecorder latencies)
+        throws Exception {
+      String channel = scenario + "_" + runId + "_" + system;
+      first = ServerProcess.start(launch, system, redis, channel, 30);
+      try {
+        second = ServerProcess.start(launch, system, redis, channel, 30);
+      } catch (Exception | Error e) {
+        first.close();
+        throw e;
+      }
+      clients = new Clients(first.protocol, latencies);
+      clients.open(count / 2, first.port, 0, 0);
+      clients.open(count - count / 2, second.port, 0, 0);
+      awaitConnections(first, count / 2);
+      awaitConnections(second, count - count / 2);
+    }
+
+    @Override
+    public void close() {
+      clients.close();
+      second.close();
+      first.close();
+    }
+  }
+
+  // ---- the knee -----------------------------------------------------------------------------
+
+  private void knee(String system) throws Exception {
+    Map<String, Object> result = result("knee", system);
+    ScenarioSettings.KneeSettings knee = settings.knee();
+    LatencyRecorder latencies = new LatencyRecorder();
+    List<Curves.Step> steps = new ArrayList<>();
+    List<Map<String, Object>> curve = new ArrayList<>();
+    long samples = 0;
+    try (TwoInstances pair = new TwoInstances(system, "knee", knee.clients(), latencies)) {
+      Clients clients = pair.clients;
+      log("knee %s: %d clients on two instances", system, clients.opened());
+      pair.first.pace(knee.startRate(), knee.warmupSeconds());
+      sleep(Duration.ofSeconds(knee.warmupSeconds()));
+      for (int rate : Curves.rates(knee.startRate(), knee.factor(), knee.steps())) {
+        pair.first.pace(rate, knee.settleSeconds() + knee.measureSeconds());
+        sleep(Duration.ofSeconds(knee.settleSeconds()));
+        latencies.reset();
+        long delivered0 = clients.delivered();
+        long start = System.nanoTime();
+        sleep(Duration.ofSeconds(knee.measureSeconds()));
+        long delivered = clients.delivered() - delivered0;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LatencyRecorder.Summary summary = latencies.summary();
+        samples += summary.samples();
+        Curves.Step step =
+            new Curves.Step(
+                rate,
+                clients.opened(),
+                Math.round(delivered / seconds),
+                round(delivered / (rate * seconds * clients.opened())),
+                summary.p99Ms(),
+                clients.closedByServer());
+        steps.add(step);
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("events_per_second", rate);
+        point.put("deliveries_per_second", step.deliveriesPerSecond());
+        point.put("delivered_fraction", step.deliveredFraction());
+        point.put("p50_ms", summary.p50Ms());
+        point.put("p99_ms", summary.p99Ms());
+        point.put("clients_closed", step.closed());
+        curve.add(point);
+        log("knee %s: %s", system, point);
+        if (!step.sustained()) {
+          break;
+        }
+      }
+      Curves.Knee found = Curves.knee(steps);
+      result.put("clients", clients.opened());
+      result.put("samples", samples);
+      result.put(
+          "knee_events_per_second", found.sustained() == null ? 0 : found.sustained().rate());
+      result.put(
+          "knee_deliveries_per_second",
+          found.sustained() == null ? 0 : found.sustained().deliveriesPerSecond());
+      result.put("knee_p99_ms", found.sustained() == null ? null : found.sustained().p99Ms());
+      result.put("stopped_by", found.stoppedBy());
+      result.put(
+          "first_failed_events_per_second", found.failed() == null ? null : found.failed().rate());
+      result.put("curve", curve);
+      log("knee %s: %s", system, result);
     }
   }
 

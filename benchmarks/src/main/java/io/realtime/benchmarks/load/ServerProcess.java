@@ -57,6 +57,21 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(
       Launch launch, String system, String redis, String channel, int pingSeconds)
       throws IOException, InterruptedException {
+    return start(launch, system, redis, channel, pingSeconds, List.of());
+  }
+
+  /**
+   * Starts a server with more {@link BenchServer} options (Java systems only), e.g. {@code
+   * --status-seconds 5}.
+   */
+  static ServerProcess start(
+      Launch launch,
+      String system,
+      String redis,
+      String channel,
+      int pingSeconds,
+      List<String> options)
+      throws IOException, InterruptedException {
     int port = freePort();
     List<String> command = new ArrayList<>();
     WireProtocol protocol;
@@ -91,6 +106,7 @@ final class ServerProcess implements AutoCloseable {
       if (redis != null) {
         command.addAll(List.of("--redis", redis));
       }
+      command.addAll(options);
     }
     Files.createDirectories(launch.logs());
     Process process =
@@ -147,12 +163,18 @@ final class ServerProcess implements AutoCloseable {
     call("POST", "/bench/pace?rate=" + rate + "&seconds=" + seconds);
   }
 
-  /** The server's own view: connections and heap bytes (after a full GC when asked). */
-  record Stats(int connections, long heapUsed) {}
+  /**
+   * The server's own view: connections, heap bytes (after a full GC when asked) and live threads
+   * (-1 where the server does not report them).
+   */
+  record Stats(int connections, long heapUsed, int threads) {}
 
   Stats stats(boolean gc) throws IOException, InterruptedException {
     JsonNode node = JSON.readTree(call("GET", "/bench/stats" + (gc ? "?gc=true" : "")));
-    return new Stats(node.path("connections").asInt(), node.path("heap_used").asLong());
+    return new Stats(
+        node.path("connections").asInt(),
+        node.path("heap_used").asLong(),
+        node.path("threads").asInt(-1));
   }
 
   /** User plus system CPU time of the process, in nanoseconds. */

@@ -125,6 +125,81 @@ class HarnessPartsTest {
   }
 
   @Test
+  void theKneeIsDrawnAsP99AgainstRateForEachSystemThatHasACurve(@TempDir Path dir)
+      throws IOException {
+    Map<String, Map<String, Map<String, Object>>> results =
+        Map.of(
+            "knee",
+            Map.of(
+                "realtime",
+                Map.of(
+                    "curve",
+                    List.of(
+                        Map.of("events_per_second", 25, "p99_ms", 4.0),
+                        Map.of("events_per_second", 35, "p99_ms", 70.0))),
+                "socketio",
+                Map.of("curve", List.of(Map.of("events_per_second", 25, "p99_ms", 9.0)))));
+
+    List<Path> written =
+        new Charts(results, List.of("realtime", "socketio")).write(dir.resolve("r.json"));
+
+    assertThat(written).containsExactly(dir.resolve("r-knee.svg"));
+    // XChart draws text as paths: the file is read for being an SVG, not for its labels.
+    assertThat(Files.readString(written.get(0))).contains("<svg").endsWith("</svg>\n");
+  }
+
+  @Test
+  void theSoakSummaryGivesEachInstancesHeapSlopePerHourThreadGrowthAndTheP99Trend() {
+    List<Map<String, Object>> minutes =
+        List.of(
+            Map.of(
+                "minute",
+                1,
+                "heap_mb",
+                List.of(100.0, 50.0),
+                "threads",
+                List.of(40, 30),
+                "p99_ms",
+                10.0),
+            Map.of(
+                "minute",
+                2,
+                "heap_mb",
+                List.of(101.0, 50.0),
+                "threads",
+                List.of(41, 30),
+                "p99_ms",
+                11.0),
+            Map.of(
+                "minute",
+                3,
+                "heap_mb",
+                List.of(102.0, 50.0),
+                "threads",
+                List.of(43, 30),
+                "p99_ms",
+                12.0));
+
+    Map<String, Object> summary = Soak.summary(minutes);
+
+    assertThat(summary)
+        .containsEntry("heap_slope_mb_per_hour", List.of(60.0, 0.0))
+        .containsEntry("thread_growth", List.of(3, 0))
+        .containsEntry("p99_slope_ms_per_hour", 60.0)
+        .containsEntry("p99_first_ms", 10.0)
+        .containsEntry("p99_last_ms", 12.0);
+  }
+
+  @Test
+  void aClientReadsItsResyncPositionFromTheLastEventItReceived() {
+    String frame = "{\"type\":\"event\",\"data\":{\"id\":1,\"t\":5},\"seq\":42,\"epoch\":\"7f3c\"}";
+    assertThat(BenchEvents.number(frame, "seq")).isEqualTo(42);
+    assertThat(BenchEvents.text(frame, "epoch")).isEqualTo("7f3c");
+    assertThat(BenchEvents.number(frame, "lastSeq")).isEqualTo(-1);
+    assertThat(BenchEvents.text(frame, "missing")).isNull();
+  }
+
+  @Test
   void theEventIsAbout300BytesOnRealtimesWireAndCarriesItsPublishTime() {
     Map<String, Object> payload = BenchEvents.payload(1_000_000);
     String frame =
