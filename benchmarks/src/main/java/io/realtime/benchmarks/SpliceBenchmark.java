@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Making the client frame of a stream message from the text its publisher encoded (issue 17, point
  * 3): splicing {@code seq}/{@code epoch} into the text against decoding it, positioning it and
- * encoding it again, for a typical security event of about 300 bytes (a typed payload, whose splice
- * still binds and writes back the data to check it) and for an untyped payload of the same size.
+ * encoding it again, for a typical security event of about 300 bytes (a typed payload, whose data
+ * the splice checks in its one parser pass) and for an untyped payload of the same size.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

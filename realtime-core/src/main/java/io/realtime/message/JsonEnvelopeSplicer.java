@@ -1,26 +1,32 @@
 package io.realtime.message;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.realtime.message.payload.RiskLevel;
+import io.realtime.message.payload.SecurityEvent;
 import java.io.IOException;
-import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Splices a stream position into an envelope encoded by {@link JsonMessageCodec}, after one pass of
  * the streaming parser over the text, which builds no tree: the text must be one JSON object with
  * {@code type}, {@code data} and optionally {@code timestamp}, in the order the codec writes them
  * and nothing else at the top level (so never a {@code seq}, {@code epoch} or {@code replay} of its
- * own), no duplicate key anywhere, finite numbers, a canonical timestamp; the data of a typed
- * payload ({@code event}, {@code system_status}, ...) is bound to its record, to run the same
- * validation as decoding, and must be written as the codec writes that record. Anything else is
- * left to decoding, so that a spliced text means exactly what decoding and encoding would write.
+ * own), no duplicate key anywhere, finite numbers, a canonical timestamp. The data of an {@code
+ * event}, the common case, is checked in the same pass to be valid and laid out as the codec writes
+ * it; the data of the other typed payloads ({@code system_status}, ...) is bound to its record, to
+ * run the same validation as decoding, and must be written as the codec writes that record.
+ * Anything else is left to decoding, so that a spliced text means exactly what decoding and
+ * encoding would write.
  */
 final class JsonEnvelopeSplicer {
 
@@ -32,6 +38,13 @@ final class JsonEnvelopeSplicer {
   private static final Set<String> NOT_ENVELOPES =
       Set.of(MessageTypes.PING, MessageTypes.PONG, MessageTypes.ERROR, MessageTypes.RESYNC_ACK);
 
+  /** The schema fields of an event, in the order the codec writes them. */
+  private static final String[] EVENT_FIELDS =
+      SecurityEvent.class.getAnnotation(JsonPropertyOrder.class).value();
+
+  private static final Set<String> RISK_LEVELS =
+      Arrays.stream(RiskLevel.values()).map(RiskLevel::wireName).collect(Collectors.toSet());
+
   private final ObjectMapper mapper;
   private final JsonFactory factory;
   private final Map<String, ObjectReader> typedReaders;
@@ -41,6 +54,7 @@ final class JsonEnvelopeSplicer {
     this.factory = mapper.getFactory();
     Map<String, ObjectReader> readers = new HashMap<>();
     payloadTypes.forEach((type, payload) -> readers.put(type, mapper.readerFor(payload)));
+    readers.remove(MessageTypes.EVENT); // checked while scanning, see dataToEnd
     this.typedReaders = Map.copyOf(readers);
   }
 
@@ -116,14 +130,14 @@ final class JsonEnvelopeSplicer {
           data = true;
           if (value == JsonToken.START_OBJECT) {
             dataStart = (int) parser.currentTokenLocation().getCharOffset();
-            if (!finiteNumbersToEnd(parser)) {
+            if (!dataToEnd(parser, MessageTypes.EVENT.equals(type))) {
               return null;
             }
             dataEnd = (int) parser.currentLocation().getCharOffset();
           } else if (value != JsonToken.VALUE_NULL) {
             return null;
           }
-        } else if (value != JsonToken.VALUE_STRING || !canonicalTimestamp(parser.getText())) {
+        } else if (value != JsonToken.VALUE_STRING || !Timestamps.isCanonical(parser.getText())) {
           return null;
         }
       }
@@ -141,7 +155,7 @@ final class JsonEnvelopeSplicer {
     }
   }
 
-  /** 1 for type, 2 for data, 3 for timestamp, 4 for anything else. */
+  /** 1 for type, 2 for data, 3 for timestamp, {@code Integer.MAX_VALUE} for anything else. */
   private static int fieldIndex(String name) {
     return switch (name) {
       case TYPE -> 1;
@@ -157,25 +171,29 @@ final class JsonEnvelopeSplicer {
         && !NOT_ENVELOPES.contains(type);
   }
 
-  /** A timestamp the codec writes back unchanged. */
-  private static boolean canonicalTimestamp(String text) {
-    try {
-      return Timestamps.format(Timestamps.parse(text)).equals(text);
-    } catch (DateTimeParseException e) {
-      return false;
-    }
-  }
-
   /**
-   * Reads to the end of the object just started, refusing numbers a double cannot hold, as decoding
-   * does.
+   * Reads to the end of the data object just started, refusing numbers a double cannot hold, as
+   * decoding does; the data of an {@code event} must also be laid out as the codec writes a {@link
+   * SecurityEvent}.
    */
-  private static boolean finiteNumbersToEnd(JsonParser parser) throws IOException {
+  private static boolean dataToEnd(JsonParser parser, boolean event) throws IOException {
     int depth = 1;
+    int eventField = 0;
     while (depth > 0) {
       JsonToken token = parser.nextToken();
       if (token == null) {
         return false;
+      }
+      if (event
+          && depth == 1
+          && token == JsonToken.FIELD_NAME
+          && eventField < EVENT_FIELDS.length) {
+        if (!EVENT_FIELDS[eventField].equals(parser.currentName())
+            || !canonicalEventField(eventField, parser)) {
+          return false;
+        }
+        eventField++;
+        continue;
       }
       switch (token) {
         case START_OBJECT, START_ARRAY -> depth++;
@@ -190,7 +208,32 @@ final class JsonEnvelopeSplicer {
         }
       }
     }
-    return true;
+    return !event || eventField == EVENT_FIELDS.length;
+  }
+
+  /**
+   * Reads the value of the schema field {@code EVENT_FIELDS[field]} and tells whether {@link
+   * SecurityEvent#fromMap} accepts it and the codec writes it back unchanged: the ids integers of a
+   * long, the score an integer from 0 to 100, the level in lower case, the texts strings (the batch
+   * and camera not blank), the start a string or null. Every other field of an event is an extra
+   * that any JSON value with finite numbers can be, written back as it is.
+   */
+  private static boolean canonicalEventField(int field, JsonParser parser) throws IOException {
+    JsonToken value = parser.nextToken();
+    return switch (field) {
+      case 0, 1 ->
+          value == JsonToken.VALUE_NUMBER_INT
+              && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+      case 2, 3 -> value == JsonToken.VALUE_STRING && !parser.getText().isBlank();
+      case 4 ->
+          value == JsonToken.VALUE_NUMBER_INT
+              && parser.getNumberType() == JsonParser.NumberType.INT
+              && parser.getIntValue() >= 0
+              && parser.getIntValue() <= 100;
+      case 5 -> value == JsonToken.VALUE_STRING && RISK_LEVELS.contains(parser.getText());
+      case 6 -> value == JsonToken.VALUE_STRING;
+      default -> value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NULL;
+    };
   }
 
   /**

@@ -115,6 +115,15 @@ class JsonEnvelopeSpliceTest {
   }
 
   @Test
+  void anEventAsTheCodecWritesItIsSplicedWithItsExtras() throws IOException {
+    String text =
+        "{\"type\":\"event\",\"data\":{\"id\":-1,\"event_id\":2,\"batch_id\":\"b\",\"camera_id\":\"c\","
+            + "\"risk_score\":100,\"risk_level\":\"critical\",\"summary\":\"\",\"started_at\":\"t\","
+            + "\"seq\":1,\"epoch\":[1.50,{\"replay\":true}]}}";
+    assertSplicesLikeReencoding(text, 9L, "e", true);
+  }
+
+  @Test
   void anotherPublishersWhitespaceAndEscapesAreKeptAsWritten() throws IOException {
     String text =
         " { \"type\" : \"alert.created\" ,\n \"d\\u0061ta\" : { \"x\" : [ 1 , 2.50 , -0 ] } } \n";
@@ -149,11 +158,57 @@ class JsonEnvelopeSpliceTest {
         "{\"type\":\"event\",\"data\":{\"id\":1,\"event_id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\","
             + "\"risk_score\":500,\"risk_level\":\"low\",\"summary\":\"s\",\"started_at\":null}}",
         "{\"type\":\"system_status\",\"data\":{\"gpu\":\"hot\"}}",
+        "{\"type\":\"event\",\"data\":{\"id\":1,\"event_id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\",\"risk_score\":75,\"risk_level\":\"HIGH\",\"summary\":\"s\",\"started_at\":null}}",
+        "{\"type\":\"event\",\"data\":{\"id\":1e3,\"event_id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\",\"risk_score\":75,\"risk_level\":\"high\",\"summary\":\"s\",\"started_at\":null}}",
+        "{\"type\":\"event\",\"data\":{\"id\":1,\"event_id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\",\"risk_score\":75.0,\"risk_level\":\"high\",\"summary\":\"s\",\"started_at\":null}}",
+        "{\"type\":\"event\",\"data\":{\"id\":1,\"event_id\":1,\"batch_id\":\" \",\"camera_id\":\"c\",\"risk_score\":75,\"risk_level\":\"high\",\"summary\":\"s\",\"started_at\":null}}",
+        "{\"type\":\"event\",\"data\":{\"id\":1,\"event_id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\",\"risk_score\":75,\"risk_level\":\"high\",\"summary\":\"s\"}}",
+        "{\"type\":\"event\",\"data\":{\"event_id\":1,\"id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\",\"risk_score\":75,\"risk_level\":\"high\",\"summary\":\"s\",\"started_at\":null}}",
+        "{\"type\":\"event\",\"data\":{\"id\":1,\"event_id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\",\"risk_score\":75,\"risk_level\":\"high\",\"summary\":\"s\",\"started_at\":null,\"summary_x\":[1e400]}}",
         "{\"type\":\"x\",\"data\":{}"
       })
   void whatIsNotAnEnvelopeAsTheCodecWritesItIsLeftToDecoding(String text) {
     assertThat(CODEC.splice(text, 1L, "e", false)).isNull();
     assertThat(CODEC.splice(text, null, null, false)).isNull();
+  }
+
+  @Test
+  void theTimestampCheckAgreesWithParsingAndFormatting() {
+    SplittableRandom random = new SplittableRandom(3);
+    int canonical = 0;
+    for (int i = 0; i < 20_000; i++) {
+      long second = random.nextLong(-62_167_219_200L, 253_402_300_800L); // years 0000 to 9999
+      int nanos =
+          switch (random.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1_000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1_000;
+            default -> random.nextInt(1_000_000_000);
+          };
+      String text = Timestamps.format(Instant.ofEpochSecond(second, nanos));
+      if (random.nextBoolean()) {
+        StringBuilder mutated = new StringBuilder(text);
+        int at = random.nextInt(text.length());
+        switch (random.nextInt(3)) {
+          case 0 -> mutated.deleteCharAt(at);
+          case 1 -> mutated.insert(at, (char) ('0' + random.nextInt(10)));
+          default -> mutated.setCharAt(at, "0123456789:-.TZ+ ".charAt(random.nextInt(17)));
+        }
+        text = mutated.toString();
+      }
+      boolean expected = formatsBackTo(text);
+      assertThat(Timestamps.isCanonical(text)).as(text).isEqualTo(expected);
+      canonical += expected ? 1 : 0;
+    }
+    assertThat(canonical).isBetween(8_000, 18_000);
+  }
+
+  private static boolean formatsBackTo(String text) {
+    try {
+      return Timestamps.format(Timestamps.parse(text)).equals(text);
+    } catch (java.time.DateTimeException e) {
+      return false;
+    }
   }
 
   @Test
@@ -171,7 +226,7 @@ class JsonEnvelopeSpliceTest {
     SplittableRandom random = new SplittableRandom(42);
     int spliced = 0;
     int refused = 0;
-    for (int i = 0; i < 5_000; i++) {
+    for (int i = 0; i < 20_000; i++) {
       String text = mutate(CODEC.encode(randomEnvelope(random)), random);
       boolean decodes;
       try {
