@@ -52,6 +52,7 @@ public final class JsonMessageCodec implements MessageCodec {
           MessageTypes.JOB_END, JobEnd.class);
 
   private final ObjectMapper mapper;
+  private final JsonEnvelopeSplicer splicer;
 
   private JsonMessageCodec() {
     SimpleModule timestamps = new SimpleModule("realtime-timestamps");
@@ -64,6 +65,7 @@ public final class JsonMessageCodec implements MessageCodec {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .addModule(timestamps)
             .build();
+    this.splicer = new JsonEnvelopeSplicer(mapper, PAYLOAD_TYPES);
   }
 
   /**
@@ -136,6 +138,20 @@ public final class JsonMessageCodec implements MessageCodec {
     Map<String, Object> fields =
         data == null || data.isNull() ? null : mapper.convertValue(data, Map.class);
     return new ClientMessage(type.asText(), fields);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>This codec splices into text laid out as it writes envelopes: one object with {@code type},
+   * {@code data} (an object or {@code null}) and optionally {@code timestamp}, in that order, no
+   * duplicate key, finite numbers, the timestamp as this codec writes it, and typed data (an {@code
+   * event}, a {@code system_status}, ...) that decoding accepts, written as this codec writes it.
+   * The position is added before the closing brace, where encoding writes it.
+   */
+  @Override
+  public SplicedEnvelope splice(String text, Long seq, String epoch, boolean replay) {
+    return splicer.splice(text, seq, epoch, replay);
   }
 
   private JsonNode parse(String text) {

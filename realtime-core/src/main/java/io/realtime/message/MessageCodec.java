@@ -35,6 +35,29 @@ public interface MessageCodec {
   ClientMessage decodeClient(String text);
 
   /**
+   * Makes the wire text of an envelope from the text a publisher encoded for it, without decoding
+   * and encoding the whole message: the stream position is spliced into the text. The result means
+   * what {@code encode(((Envelope) decode(text)).withPosition(seq, epoch))} means (then {@code
+   * asReplay()} when {@code replay}), or {@code decode(text)} encoded again when {@code seq} is
+   * {@code null}: the same fields with the same values.
+   *
+   * <p>A codec splices only text it can check cheaply to be an envelope as it writes them, whose
+   * decoding would succeed; for anything else (unreadable or invalid text, another message type, a
+   * text that already carries a position, a layout this codec does not write, an invalid position)
+   * it returns {@code null}, and the caller decodes and encodes, which reports what is wrong as
+   * before. The default never splices.
+   *
+   * @param text the envelope as its publisher encoded it
+   * @param seq the stream offset to add, or {@code null} to add none
+   * @param epoch the stream history's id, set exactly when {@code seq} is
+   * @param replay whether to mark the message {@code "replay": true}; only with {@code seq}
+   * @return the type and the wire text, or {@code null} when the caller must decode and encode
+   */
+  default SplicedEnvelope splice(String text, Long seq, String epoch, boolean replay) {
+    return null;
+  }
+
+  /**
    * Returns the JSON codec, the default.
    *
    * @return the codec

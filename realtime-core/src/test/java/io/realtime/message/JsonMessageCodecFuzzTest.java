@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * Fuzzes the JSON codec's decoding: any text either decodes or fails with a {@link
  * MessageFormatException} whose error reply can be sent; whatever decodes encodes again and decodes
- * to an equal message, and re-encoding that is stable. Seeds: {@code
+ * to an equal message, and re-encoding that is stable; whatever the codec splices a position into
+ * decodes, and the spliced text decodes to it at that position. Seeds: {@code
  * src/test/resources/io/realtime/message/JsonMessageCodecFuzzTestInputs/decode/}; see
  * docs/fuzzing.md.
  */
@@ -34,6 +35,12 @@ class JsonMessageCodecFuzzTest {
       Message again = timed("decode", () -> CODEC.decode(encoded));
       assertThat(again).as("decode(encode(decode(%s)))", text).isEqualTo(message);
       assertThat(CODEC.encode(again)).as("re-encoding of %s", encoded).isEqualTo(encoded);
+    }
+    SplicedEnvelope spliced = timed("splice", () -> CODEC.splice(text, 3L, "e", true));
+    if (spliced != null) {
+      assertThat(message).as("decode of spliced %s", text).isInstanceOf(Envelope.class);
+      Envelope positioned = ((Envelope) message).withPosition(3, "e").asReplay();
+      assertThat(CODEC.decode(spliced.text())).as("splice of %s", text).isEqualTo(positioned);
     }
 
     ClientMessage client =

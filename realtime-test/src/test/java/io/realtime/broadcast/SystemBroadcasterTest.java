@@ -18,6 +18,7 @@ import io.realtime.message.payload.ServiceStatus;
 import io.realtime.message.payload.SystemStatus;
 import io.realtime.message.payload.SystemStatus.CameraCounts;
 import io.realtime.metrics.MetricSources;
+import io.realtime.test.CountingCodec;
 import io.realtime.test.FlakyTransport;
 import io.realtime.test.ManualTime;
 import io.realtime.test.RecordingConnection;
@@ -167,6 +168,29 @@ class SystemBroadcasterTest {
                     .anyMatch(
                         status -> "gpu-node".equals(status.dataAs(SystemStatus.class).instance())));
     await().atMost(WAIT).until(() -> !ofType(client, "performance_update").isEmpty());
+  }
+
+  @Test
+  void anotherInstancesStatusIsForwardedAsItsBytesNotDecodedAndEncoded() {
+    CountingCodec counting = new CountingCodec(MessageCodec.json());
+    ConnectionRegistry registryA = ConnectionRegistry.builder().codec(counting).build();
+    closeables.add(registryA);
+    RecordingConnection client = new RecordingConnection("ws-system-1");
+    List<TransportMessage> published = probe("system_status");
+    started(builder(backbone, registryA, MetricSources.none()).interval(Duration.ofHours(1)));
+    started(builder(backbone, registry(), sources()).instanceId("gpu-node").publisher(true));
+
+    time.runDueTasks();
+    await().atMost(WAIT).until(() -> !published.isEmpty());
+    registryA.register("system", client);
+    String wrapped = published.get(0).payload();
+    backbone.publish("system_status", wrapped);
+
+    await().atMost(WAIT).until(() -> ofType(client, "system_status").size() == 1);
+    String forwarded = client.texts().get(0);
+    assertThat(wrapped)
+        .isEqualTo("{\"_origin_instance\":\"gpu-node\",\"payload\":" + forwarded + "}");
+    assertThat(counting.decodes()).as("decodes").isZero();
   }
 
   @Test

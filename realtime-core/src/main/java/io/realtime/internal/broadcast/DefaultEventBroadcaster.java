@@ -391,6 +391,11 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
    * there then but are marked present by {@code now}: they registered during the outage.
    */
   private void deliverToLaterConnections(TransportMessage message, long mark, long now) {
+    EncodedMessage spliced = spliced(message, false);
+    if (spliced != null) {
+      sendToPresent(spliced.type(), () -> spliced, since -> since > mark && since <= now);
+      return;
+    }
     if (!(decode(message.payload()) instanceof Envelope envelope)) {
       return;
     }
@@ -489,7 +494,10 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     }
   }
 
-  /** Stamps a stream message with its position and fans it out, encoded once. */
+  /**
+   * Stamps a stream message with its position and fans it out, encoded once: its publisher's text
+   * with the position spliced in, decoded and encoded only when the codec cannot splice it.
+   */
   private void deliver(TransportMessage message) {
     long mark = ledger.streamed(message.payload());
     if (mark != DeliveryLedger.NOT_DELIVERED) {
@@ -499,6 +507,11 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       long now = markPresent();
       givenLocally(message.epoch(), message.seq(), now);
       deliverToLaterConnections(message, mark, now);
+      return;
+    }
+    EncodedMessage spliced = spliced(message, false);
+    if (spliced != null) {
+      settings.registry().broadcast(settings.clientChannel(), spliced);
       return;
     }
     Message decoded = decode(message.payload());
@@ -514,6 +527,14 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
 
   private Message decode(String payload) {
     return Payloads.decodeOrNull(codec, payload, settings.transportChannel());
+  }
+
+  /**
+   * The publisher's text with the stream position spliced in, as the clients get it; {@code null}
+   * when the codec cannot splice it and the caller decodes and encodes.
+   */
+  private EncodedMessage spliced(TransportMessage message, boolean replay) {
+    return Payloads.splicedOrNull(codec, message.payload(), message.seq(), message.epoch(), replay);
   }
 
   @Override
@@ -601,14 +622,21 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       if (message.seq() > from
           && message.seq() < given
           && !hadLocally(connection, message.epoch(), message.seq())) {
-        Message decoded = decode(message.payload());
-        if (decoded instanceof Envelope envelope
-            && wanted.computeIfAbsent(envelope.type(), type -> receives(connection, type))) {
+        EncodedMessage spliced = spliced(message, true);
+        Message decoded = spliced == null ? decode(message.payload()) : null;
+        String type =
+            spliced != null ? spliced.type() : decoded instanceof Envelope e ? e.type() : null;
+        if (type != null && wanted.computeIfAbsent(type, t -> receives(connection, t))) {
           replays.add(
               new Replay(
                   message.seq(),
-                  EncodedMessage.encode(
-                      envelope.withPosition(message.seq(), message.epoch()).asReplay(), codec)));
+                  spliced != null
+                      ? spliced
+                      : EncodedMessage.encode(
+                          ((Envelope) decoded)
+                              .withPosition(message.seq(), message.epoch())
+                              .asReplay(),
+                          codec)));
         }
       }
     }

@@ -1,6 +1,8 @@
 package io.realtime.internal.broadcast;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.realtime.breaker.CircuitBreaker;
@@ -14,6 +16,7 @@ import io.realtime.internal.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
+import io.realtime.message.SplicedEnvelope;
 import io.realtime.metrics.MetricSnapshot;
 import io.realtime.metrics.MetricSources;
 import io.realtime.metrics.PerformanceCollector;
@@ -22,6 +25,7 @@ import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.Transport;
 import io.realtime.transport.TransportMessage;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -284,6 +288,9 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
 
   /** Another instance's message: forwarded unless it is this instance's own echo. */
   private void onTransportMessage(TransportMessage message) {
+    if (forwardedAsWritten(message)) {
+      return;
+    }
     String payload = message.payload();
     try {
       JsonNode root = JSON.readTree(payload);
@@ -302,6 +309,55 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
     if (decoded != null) {
       settings.registry().broadcast(settings.clientChannel(), decoded);
     }
+  }
+
+  /**
+   * The common case, without decoding: a message wrapped as {@link #publish} wraps it, {@code
+   * {"_origin_instance":"id","payload":{..}}} and nothing else, whose payload the codec can forward
+   * as its publisher encoded it. Dropped when it is this instance's own echo, else forwarded.
+   *
+   * @return whether it was handled; if not, the caller decodes it
+   */
+  private boolean forwardedAsWritten(TransportMessage message) {
+    String wrapped = message.payload();
+    String origin;
+    int start;
+    int end;
+    try (JsonParser parser = JSON.getFactory().createParser(wrapped)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT
+          || parser.nextToken() != JsonToken.FIELD_NAME
+          || !ORIGIN.equals(parser.currentName())
+          || parser.nextToken() != JsonToken.VALUE_STRING) {
+        return false;
+      }
+      origin = parser.getText();
+      if (parser.nextToken() != JsonToken.FIELD_NAME
+          || !PAYLOAD.equals(parser.currentName())
+          || parser.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      start = (int) parser.currentTokenLocation().getCharOffset();
+      parser.skipChildren();
+      end = (int) parser.currentLocation().getCharOffset();
+      if (parser.nextToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false; // the caller reports it
+    }
+    if (settings.instanceId().equals(origin)) {
+      return true;
+    }
+    SplicedEnvelope forwarded = codec.splice(wrapped.substring(start, end), null, null, false);
+    if (forwarded == null) {
+      return false;
+    }
+    settings
+        .registry()
+        .broadcast(
+            settings.clientChannel(),
+            EncodedMessage.ofText(forwarded.type(), forwarded.text(), null, null));
+    return true;
   }
 
   @Override

@@ -1,10 +1,12 @@
 package io.realtime.internal.broadcast;
 
 import io.realtime.breaker.CircuitBreaker;
+import io.realtime.connection.EncodedMessage;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
 import io.realtime.message.MessageFormatException;
+import io.realtime.message.SplicedEnvelope;
 import io.realtime.message.payload.ServiceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,19 @@ final class Payloads {
           e.code().wireName());
       return null;
     }
+  }
+
+  /**
+   * A stream message as its clients get it, made from the text its publisher encoded with the
+   * position spliced in, without decoding it; {@code null} when the codec cannot splice it, and the
+   * caller decodes and encodes, as {@link #decodeOrNull} reports what is wrong.
+   */
+  static EncodedMessage splicedOrNull(
+      MessageCodec codec, String payload, long seq, String epoch, boolean replay) {
+    SplicedEnvelope spliced = codec.splice(payload, seq, epoch, replay);
+    return spliced == null
+        ? null
+        : EncodedMessage.ofText(spliced.type(), spliced.text(), seq, epoch);
   }
 
   /** The {@code service_status} notice of a broadcaster; no timestamp, as the original's. */
