@@ -8,6 +8,8 @@ import io.realtime.connection.RegisteredConnection;
 import io.realtime.connection.Subscriptions;
 import io.realtime.message.Message;
 import io.realtime.observe.RealtimeObserver;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +28,22 @@ import org.slf4j.LoggerFactory;
 final class DefaultRegisteredConnection implements RegisteredConnection {
 
   private static final Logger log = LoggerFactory.getLogger(DefaultRegisteredConnection.class);
+
+  private static final VarHandle WRITTEN;
+  private static final VarHandle LAST_SEQ;
+  private static final VarHandle LAST_EPOCH;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      WRITTEN = lookup.findVarHandle(DefaultRegisteredConnection.class, "written", long.class);
+      LAST_SEQ = lookup.findVarHandle(DefaultRegisteredConnection.class, "lastSeq", long.class);
+      LAST_EPOCH =
+          lookup.findVarHandle(DefaultRegisteredConnection.class, "lastEpoch", String.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private enum State {
     OPEN,
@@ -497,7 +515,9 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
    * complete one at a time (single writer), so this needs no lock.
    */
   private void delivered(EncodedMessage message) {
-    written++;
+    // single writer: a release store is enough for the readers and, unlike a volatile one, costs
+    // no fence per delivery
+    WRITTEN.setRelease(this, written + 1);
     observer.messageSent(channel);
     Long seq = message.seq();
     if (seq == null) {
@@ -505,10 +525,10 @@ final class DefaultRegisteredConnection implements RegisteredConnection {
     }
     String epoch = message.epoch();
     if (epoch != null && !epoch.equals(lastEpoch)) {
-      lastEpoch = epoch;
-      lastSeq = seq;
+      LAST_EPOCH.setRelease(this, epoch);
+      LAST_SEQ.setRelease(this, (long) seq);
     } else if (seq > lastSeq) {
-      lastSeq = seq;
+      LAST_SEQ.setRelease(this, (long) seq);
     }
   }
 
