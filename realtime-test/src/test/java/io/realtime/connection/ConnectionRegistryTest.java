@@ -53,6 +53,16 @@ class ConnectionRegistryTest {
     return new RecordingConnection(id, mode, completions);
   }
 
+  private List<RecordingConnection> registerImmediate(ConnectionRegistry registry, int count) {
+    List<RecordingConnection> connections = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      RecordingConnection connection = connection("c" + i, Mode.IMMEDIATE);
+      connections.add(connection);
+      registry.register("events", connection);
+    }
+    return connections;
+  }
+
   static Envelope event(long n) {
     return Envelope.event(
         SecurityEvent.of(n, n, "batch", "front_door", 50, RiskLevel.MEDIUM, "event " + n, null));
@@ -68,12 +78,7 @@ class ConnectionRegistryTest {
   void broadcastEncodesOnceHoweverManyReceive() {
     CountingCodec codec = new CountingCodec(MessageCodec.json());
     ConnectionRegistry registry = registry(ConnectionRegistry.builder().codec(codec));
-    List<RecordingConnection> connections = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      RecordingConnection connection = connection("c" + i, Mode.IMMEDIATE);
-      connections.add(connection);
-      registry.register("events", connection);
-    }
+    List<RecordingConnection> connections = registerImmediate(registry, 100);
 
     assertThat(registry.broadcast("events", event(1))).isEqualTo(100);
 
@@ -129,12 +134,7 @@ class ConnectionRegistryTest {
     List<Runnable> tasks = new ArrayList<>();
     ConnectionRegistry registry =
         registry(ConnectionRegistry.builder().deliveryExecutor(tasks::add));
-    List<RecordingConnection> connections = new ArrayList<>();
-    for (int i = 0; i < 150; i++) {
-      RecordingConnection connection = connection("c" + i, Mode.IMMEDIATE);
-      connections.add(connection);
-      registry.register("events", connection);
-    }
+    List<RecordingConnection> connections = registerImmediate(registry, 150);
 
     assertThat(registry.broadcast("events", event(1))).isEqualTo(150);
     // 64 + 64 + 22 idle writers: three tasks, not one per connection
@@ -165,12 +165,7 @@ class ConnectionRegistryTest {
                     task -> {
                       throw new RejectedExecutionException("stopped");
                     }));
-    List<RecordingConnection> connections = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      RecordingConnection connection = connection("c" + i, Mode.IMMEDIATE);
-      connections.add(connection);
-      registry.register("events", connection);
-    }
+    List<RecordingConnection> connections = registerImmediate(registry, 100);
 
     registry.broadcast("events", event(1));
 
