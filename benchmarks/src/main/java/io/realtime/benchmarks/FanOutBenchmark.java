@@ -50,41 +50,13 @@ public class FanOutBenchmark {
   private ConnectionRegistry registry;
   private final List<Connection> direct = new ArrayList<>();
 
-  /** A connection whose writes complete immediately. */
-  private final class Sink implements Connection {
-    private final String id;
-
-    Sink(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public Map<String, Object> attributes() {
-      return Map.of();
-    }
-
-    @Override
-    public CompletionStage<Void> sendText(String text) {
-      sent.incrementAndGet();
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void close(CloseReason reason) {}
-  }
-
   /** Registers the connections. */
   @Setup(Level.Trial)
   public void setUp() {
     registry = ConnectionRegistry.builder().build();
     for (int i = 0; i < connections; i++) {
-      registry.register("events", new Sink("ws-events-" + i));
-      direct.add(new Sink("direct-" + i));
+      registry.register("events", new CountingSink("ws-events-" + i, sent));
+      direct.add(new CountingSink("direct-" + i, sent));
     }
   }
 
@@ -110,6 +82,80 @@ public class FanOutBenchmark {
       Thread.onSpinWait();
     }
     return recipients;
+  }
+
+  /**
+   * The registry's own cost per delivery, without the thread hand-off: the same fan-out with a
+   * delivery executor that runs each writer on the broadcasting thread, so the score is the
+   * registry's CPU work (queue, lock, writer, observer) and no wake-up of another thread.
+   *
+   * @param inline the registry with a calling-thread delivery executor
+   * @return the recipients
+   */
+  @Benchmark
+  public int registryBroadcastInline(InlineRegistry inline) {
+    long target = inline.sent.get() + connections;
+    int recipients = inline.registry.broadcast("events", event);
+    if (recipients != connections || inline.sent.get() != target) {
+      throw new IllegalStateException("only " + recipients + " of " + connections + " recipients");
+    }
+    return recipients;
+  }
+
+  /** A registry whose writers run on the thread that broadcasts. */
+  @State(Scope.Benchmark)
+  public static class InlineRegistry {
+    private final AtomicLong sent = new AtomicLong();
+    private ConnectionRegistry registry;
+
+    /**
+     * Registers as many connections as the benchmark's parameter says.
+     *
+     * @param benchmark the benchmark, for its parameter
+     */
+    @Setup(Level.Trial)
+    public void setUp(FanOutBenchmark benchmark) {
+      registry = ConnectionRegistry.builder().deliveryExecutor(Runnable::run).build();
+      for (int i = 0; i < benchmark.connections; i++) {
+        registry.register("events", new CountingSink("ws-inline-" + i, sent));
+      }
+    }
+
+    /** Closes the registry. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      registry.shutdown(Duration.ofSeconds(1)).join();
+    }
+  }
+
+  /** A connection whose writes complete immediately, counted in a given counter. */
+  private static final class CountingSink implements Connection {
+    private final String id;
+    private final AtomicLong sent;
+
+    CountingSink(String id, AtomicLong sent) {
+      this.id = id;
+      this.sent = sent;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+      return Map.of();
+    }
+
+    @Override
+    public CompletionStage<Void> sendText(String text) {
+      sent.incrementAndGet();
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close(CloseReason reason) {}
   }
 
   /**

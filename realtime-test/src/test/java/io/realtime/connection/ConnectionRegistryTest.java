@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,16 @@ class ConnectionRegistryTest {
     return new RecordingConnection(id, mode, completions);
   }
 
+  private List<RecordingConnection> registerImmediate(ConnectionRegistry registry, int count) {
+    List<RecordingConnection> connections = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      RecordingConnection connection = connection("c" + i, Mode.IMMEDIATE);
+      connections.add(connection);
+      registry.register("events", connection);
+    }
+    return connections;
+  }
+
   static Envelope event(long n) {
     return Envelope.event(
         SecurityEvent.of(n, n, "batch", "front_door", 50, RiskLevel.MEDIUM, "event " + n, null));
@@ -67,12 +78,7 @@ class ConnectionRegistryTest {
   void broadcastEncodesOnceHoweverManyReceive() {
     CountingCodec codec = new CountingCodec(MessageCodec.json());
     ConnectionRegistry registry = registry(ConnectionRegistry.builder().codec(codec));
-    List<RecordingConnection> connections = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      RecordingConnection connection = connection("c" + i, Mode.IMMEDIATE);
-      connections.add(connection);
-      registry.register("events", connection);
-    }
+    List<RecordingConnection> connections = registerImmediate(registry, 100);
 
     assertThat(registry.broadcast("events", event(1))).isEqualTo(100);
 
@@ -121,6 +127,51 @@ class ConnectionRegistryTest {
     await().atMost(WAIT).until(() -> connection.texts().size() == 500);
     assertThat(connection.maxConcurrentSends()).isEqualTo(1);
     assertThat(eventNumbers(connection)).isEqualTo(range(1, 500));
+  }
+
+  @Test
+  void aBroadcastHandsIdleWritersToTheExecutorInChunksThatKeepOrder() {
+    List<Runnable> tasks = new ArrayList<>();
+    ConnectionRegistry registry =
+        registry(ConnectionRegistry.builder().deliveryExecutor(tasks::add));
+    List<RecordingConnection> connections = registerImmediate(registry, 150);
+
+    assertThat(registry.broadcast("events", event(1))).isEqualTo(150);
+    // 64 + 64 + 22 idle writers: three tasks, not one per connection
+    assertThat(tasks).hasSize(3);
+    // every writer is taken: the second broadcast queues behind the first, starting nothing
+    assertThat(registry.broadcast("events", event(2))).isEqualTo(150);
+    assertThat(tasks).hasSize(3);
+    assertThat(connections).allSatisfy(c -> assertThat(c.texts()).isEmpty());
+
+    List<Runnable> firstTasks = List.copyOf(tasks);
+    tasks.clear();
+    firstTasks.forEach(Runnable::run);
+
+    assertThat(connections).allSatisfy(c -> assertThat(eventNumbers(c)).isEqualTo(range(1, 2)));
+    // the writers went idle again and a third broadcast takes them in new chunks
+    assertThat(registry.broadcast("events", event(3))).isEqualTo(150);
+    assertThat(tasks).hasSize(3);
+    tasks.forEach(Runnable::run);
+    assertThat(connections).allSatisfy(c -> assertThat(eventNumbers(c)).isEqualTo(range(1, 3)));
+  }
+
+  @Test
+  void aBroadcastTheExecutorRefusesClosesTheIdleRecipients() {
+    ConnectionRegistry registry =
+        registry(
+            ConnectionRegistry.builder()
+                .deliveryExecutor(
+                    task -> {
+                      throw new RejectedExecutionException("stopped");
+                    }));
+    List<RecordingConnection> connections = registerImmediate(registry, 100);
+
+    registry.broadcast("events", event(1));
+
+    assertThat(connections)
+        .allSatisfy(c -> assertThat(c.awaitClose(WAIT)).isEqualTo(CloseReason.SERVER_SHUTDOWN));
+    await().atMost(WAIT).until(() -> registry.count("events") == 0);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.realtime.internal.connection;
 import io.realtime.connection.CloseReason;
 import io.realtime.connection.Connection;
 import io.realtime.connection.ConnectionRegistry;
+import io.realtime.connection.DeliveryClass;
 import io.realtime.connection.DeliveryPolicy;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.OutboundLimits;
@@ -233,43 +234,54 @@ public final class DefaultConnectionRegistry implements ConnectionRegistry {
       return 0;
     }
     boolean unfiltered = settings.deliveryPolicy().ignoresSubscriptions(message.type());
+    DeliveryClass deliveryClass = settings.deliveryPolicy().classOf(message.type());
     int queued = 0;
-    List<DefaultRegisteredConnection> idle = null;
+    DefaultRegisteredConnection chunk = null;
+    DefaultRegisteredConnection last = null;
+    int chunkSize = 0;
     for (DefaultRegisteredConnection member : members) {
       if (!unfiltered && !member.subscriptions().matches(message.type())) {
         continue;
       }
-      DefaultRegisteredConnection.Offered offered = member.offerBroadcast(message);
+      DefaultRegisteredConnection.Offered offered = member.offerBroadcast(message, deliveryClass);
       if (offered == DefaultRegisteredConnection.Offered.REFUSED) {
         continue;
       }
       queued++;
       if (offered == DefaultRegisteredConnection.Offered.QUEUED_IDLE) {
-        if (idle == null) {
-          idle = new ArrayList<>();
+        // this broadcast now owns the member's idle writer, and with it its nextIdle link
+        member.nextIdle = null;
+        if (chunk == null) {
+          chunk = member;
+        } else {
+          last.nextIdle = member;
         }
-        idle.add(member);
+        last = member;
+        if (++chunkSize == WRITERS_PER_TASK) {
+          startWriters(chunk);
+          chunk = null;
+          chunkSize = 0;
+        }
       }
     }
-    if (idle != null) {
-      startWriters(idle);
+    if (chunk != null) {
+      startWriters(chunk);
     }
     return queued;
   }
 
   /**
-   * Hands idle connections to the delivery executor in chunks: one task per connection would cost
-   * more than the sends it starts, while a few chunks still keep every delivery thread busy.
+   * Hands a chunk of idle connections (linked through {@link DefaultRegisteredConnection#nextIdle})
+   * to the delivery executor as one task: one task per connection would cost more than the sends it
+   * starts, while a few chunks still keep every delivery thread busy. The chain is linked through
+   * the connections themselves, so a broadcast allocates one task per chunk and nothing per
+   * connection.
    */
-  private void startWriters(List<DefaultRegisteredConnection> idle) {
-    for (int from = 0; from < idle.size(); from += WRITERS_PER_TASK) {
-      List<DefaultRegisteredConnection> chunk =
-          idle.subList(from, Math.min(idle.size(), from + WRITERS_PER_TASK));
-      try {
-        deliveryExecutor.execute(() -> chunk.forEach(DefaultRegisteredConnection::drain));
-      } catch (RejectedExecutionException e) {
-        chunk.forEach(connection -> connection.abort(CloseReason.SERVER_SHUTDOWN));
-      }
+  private void startWriters(DefaultRegisteredConnection chunk) {
+    try {
+      deliveryExecutor.execute(() -> DefaultRegisteredConnection.drainChain(chunk));
+    } catch (RejectedExecutionException e) {
+      DefaultRegisteredConnection.abortChain(chunk, CloseReason.SERVER_SHUTDOWN);
     }
   }
 

@@ -24,7 +24,12 @@ final class OutboundQueue {
     OVERFLOWED
   }
 
-  private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+  /**
+   * An ordered message is held as itself, so queueing it allocates nothing; latest-value messages
+   * (replaced in place) and burst messages (outside the bound) are held in a {@link Slot}.
+   */
+  private final ArrayDeque<Object> slots = new ArrayDeque<>();
+
   private final Map<String, Slot> latestByType = new HashMap<>(4);
   private final OutboundLimits limits;
   private int counted;
@@ -51,20 +56,20 @@ final class OutboundQueue {
       latestByType.put(message.type(), slot);
       add(slot);
     } else {
-      add(new Slot(message, false));
+      add(message);
     }
     return overflowed() ? Offer.OVERFLOWED : Offer.QUEUED;
   }
 
   /** Appends a message whatever the bound: the last words before a close. */
   void append(EncodedMessage message) {
-    add(new Slot(message, false));
+    add(message);
   }
 
   /** Appends a server-made burst, in order, outside the bound. */
   void appendBurst(List<EncodedMessage> burst) {
     for (int i = 0; i < burst.size(); i++) {
-      slots.add(new Slot(burst.get(i), false, false, i == burst.size() - 1));
+      slots.add(new Slot(burst.get(i), false, i == burst.size() - 1));
     }
     burstsPending++;
   }
@@ -76,16 +81,18 @@ final class OutboundQueue {
 
   /** Removes and returns the oldest message, or {@code null} when empty. */
   EncodedMessage poll() {
-    Slot slot = slots.poll();
-    if (slot == null) {
+    Object head = slots.poll();
+    if (head == null) {
       return null;
     }
+    if (head instanceof EncodedMessage message) {
+      uncount(message);
+      return message;
+    }
+    Slot slot = (Slot) head;
     if (slot.latestValue) {
       latestByType.remove(slot.message.type());
-    }
-    if (slot.counted) {
-      counted--;
-      bytes -= slot.message.utf8Length();
+      uncount(slot.message);
     } else if (slot.endsBurst) {
       burstsPending--;
     }
@@ -116,30 +123,46 @@ final class OutboundQueue {
     return bytes;
   }
 
+  private void add(EncodedMessage message) {
+    slots.add(message);
+    count(message);
+  }
+
   private void add(Slot slot) {
     slots.add(slot);
+    count(slot.message);
+  }
+
+  private void count(EncodedMessage message) {
     counted++;
-    bytes += slot.message.utf8Length();
+    bytes += message.utf8Length();
+  }
+
+  private void uncount(EncodedMessage message) {
+    counted--;
+    bytes -= message.utf8Length();
   }
 
   private boolean overflowed() {
     return counted > limits.maxMessages() || bytes > limits.maxBytes();
   }
 
+  /**
+   * A latest-value message (counted, replaced in place) or a burst message (not counted; the last
+   * one of its burst ends it).
+   */
   private static final class Slot {
     private EncodedMessage message;
     private final boolean latestValue;
-    private final boolean counted;
     private final boolean endsBurst;
 
     private Slot(EncodedMessage message, boolean latestValue) {
-      this(message, latestValue, true, false);
+      this(message, latestValue, false);
     }
 
-    private Slot(EncodedMessage message, boolean latestValue, boolean counted, boolean endsBurst) {
+    private Slot(EncodedMessage message, boolean latestValue, boolean endsBurst) {
       this.message = message;
       this.latestValue = latestValue;
-      this.counted = counted;
       this.endsBurst = endsBurst;
     }
   }
