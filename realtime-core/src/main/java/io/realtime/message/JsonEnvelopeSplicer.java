@@ -62,6 +62,9 @@ final class JsonEnvelopeSplicer {
     if (text == null || !validPosition(seq, epoch, replay)) {
       return null;
     }
+    if (!compact(text)) {
+      return null;
+    }
     Layout layout;
     try {
       layout = scan(text);
@@ -92,6 +95,62 @@ final class JsonEnvelopeSplicer {
       return epoch == null && !replay;
     }
     return seq >= 1 && epoch != null && !epoch.isBlank();
+  }
+
+  /**
+   * Whether the text is no larger than the codec would write it: no whitespace between tokens and
+   * no escape in a string but those the codec writes ({@code \\"}, {@code \\\\}, the short escapes
+   * of control characters, {@code \\u} for the other control characters). A client's frame counts
+   * against its byte bound, so another publisher's spaces or {@code \\u} escapes of printable text
+   * (Python's {@code ensure_ascii}: twice the bytes for CJK text, six times for an escaped letter)
+   * must not reach it: decoding and encoding write such text compactly.
+   */
+  static boolean compact(String text) {
+    boolean inString = false;
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (inString) {
+        if (c == '"') {
+          inString = false;
+        } else if (c == '\\') {
+          if (++i >= length || !writtenEscape(text, i)) {
+            return false;
+          }
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the escape whose letter is at {@code at} is one the codec writes. */
+  private static boolean writtenEscape(String text, int at) {
+    return switch (text.charAt(at)) {
+      case '"', '\\', 'b', 'f', 'n', 'r', 't' -> true;
+      case 'u' -> {
+        if (at + 4 >= text.length()) {
+          yield false;
+        }
+        int code;
+        try {
+          code = Integer.parseInt(text, at + 1, at + 5, 16);
+        } catch (NumberFormatException e) {
+          yield false;
+        }
+        // The control characters without a short escape; the codec writes every other raw.
+        yield code < 0x20
+            && code != '\b'
+            && code != '\f'
+            && code != '\n'
+            && code != '\r'
+            && code != '\t';
+      }
+      default -> false;
+    };
   }
 
   /**
@@ -199,12 +258,21 @@ final class JsonEnvelopeSplicer {
         case START_OBJECT, START_ARRAY -> depth++;
         case END_OBJECT, END_ARRAY -> depth--;
         case VALUE_NUMBER_FLOAT -> {
-          if (!Double.isFinite(parser.getDoubleValue())) {
+          double number = parser.getDoubleValue();
+          // Longer than the codec writes it (1.50, 0.10000000000000000555): left to decoding.
+          if (!Double.isFinite(number)
+              || parser.getTextLength() > Double.toString(number).length()) {
             return false;
           }
         }
+        case VALUE_NUMBER_INT -> {
+          if (negativeZero(parser)) {
+            return false;
+          }
+        }
+        case VALUE_STRING -> parser.getTextLength(); // reads it whole: the parser's length limit
         default -> {
-          // names, strings, integers, booleans, nulls: nothing to check
+          // names, booleans, nulls: nothing to check
         }
       }
     }
@@ -223,17 +291,24 @@ final class JsonEnvelopeSplicer {
     return switch (field) {
       case 0, 1 ->
           value == JsonToken.VALUE_NUMBER_INT
-              && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+              && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+              && !negativeZero(parser);
       case 2, 3 -> value == JsonToken.VALUE_STRING && !parser.getText().isBlank();
       case 4 ->
           value == JsonToken.VALUE_NUMBER_INT
               && parser.getNumberType() == JsonParser.NumberType.INT
               && parser.getIntValue() >= 0
-              && parser.getIntValue() <= 100;
+              && parser.getIntValue() <= 100
+              && !negativeZero(parser);
       case 5 -> value == JsonToken.VALUE_STRING && RISK_LEVELS.contains(parser.getText());
       case 6 -> value == JsonToken.VALUE_STRING;
       default -> value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NULL;
     };
+  }
+
+  /** An integer written {@code -0}, which the codec writes {@code 0}. */
+  private static boolean negativeZero(JsonParser parser) throws IOException {
+    return parser.getTextLength() == 2 && "-0".equals(parser.getText());
   }
 
   /**

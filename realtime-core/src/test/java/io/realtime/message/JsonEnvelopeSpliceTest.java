@@ -1,6 +1,7 @@
 package io.realtime.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,6 +79,10 @@ class JsonEnvelopeSpliceTest {
       assertThat(spliced.text()).as("spliced %s", text).isEqualTo(expected);
     }
     assertThat(spliced.type()).isEqualTo(CODEC.decode(text).type());
+    // The frame a client gets never grows: its size counts against the client's byte bound.
+    assertThat(spliced.text().getBytes(StandardCharsets.UTF_8).length)
+        .as("bytes of spliced %s", text)
+        .isLessThanOrEqualTo(expected.getBytes(StandardCharsets.UTF_8).length);
   }
 
   @Test
@@ -119,16 +124,52 @@ class JsonEnvelopeSpliceTest {
     String text =
         "{\"type\":\"event\",\"data\":{\"id\":-1,\"event_id\":2,\"batch_id\":\"b\",\"camera_id\":\"c\","
             + "\"risk_score\":100,\"risk_level\":\"critical\",\"summary\":\"\",\"started_at\":\"t\","
-            + "\"seq\":1,\"epoch\":[1.50,{\"replay\":true}]}}";
+            + "\"seq\":1,\"epoch\":[1.5,{\"replay\":true}]}}";
     assertSplicesLikeReencoding(text, 9L, "e", true);
   }
 
+  /**
+   * Another publisher's whitespace, escapes of printable characters (Python's {@code ensure_ascii})
+   * and over-long numbers would make the spliced frame larger than the one encoding writes (twice
+   * as large for CJK text, six times for an escaped ASCII letter), and a frame over a client's byte
+   * bound closes it: such text is left to decoding, which writes it compactly.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        " { \"type\" : \"alert.created\" ,\n \"data\" : { \"x\" : [ 1 , 2 ] } } \n",
+        "{\"type\": \"alert.created\", \"data\": {\"x\": 1}}",
+        "{\"type\":\"alert.created\",\"data\":{\"summary\":\"\\u7384\\u95a2\"}}",
+        "{\"type\":\"alert.created\",\"data\":{\"s\":\"\\u0041\"}}",
+        "{\"type\":\"alert.created\",\"data\":{\"s\":\"a\\/b\"}}",
+        "{\"type\":\"alert.created\",\"data\":{\"s\":\"\\u000a\"}}",
+        "{\"type\":\"alert.created\",\"data\":{\"x\":1.50}}",
+        "{\"type\":\"alert.created\",\"data\":{\"x\":0.1000000000000000055511151231257827}}",
+        "{\"type\":\"alert.created\",\"data\":{\"x\":-0}}",
+        "{\"type\":\"event\",\"data\":{\"id\":1,\"event_id\":1,\"batch_id\":\"b\",\"camera_id\":\"c\","
+            + "\"risk_score\":-0,\"risk_level\":\"low\",\"summary\":\"s\",\"started_at\":null}}"
+      })
+  void textLargerThanTheCodecWouldWriteItIsLeftToDecoding(String text) {
+    assertThat(CODEC.decode(text)).isNotNull();
+    assertThat(CODEC.splice(text, 3L, "e", false)).as("splice of %s", text).isNull();
+  }
+
   @Test
-  void anotherPublishersWhitespaceAndEscapesAreKeptAsWritten() throws IOException {
+  void escapesTheCodecWritesItselfAreSpliced() throws IOException {
+    assertSplicesLikeReencoding(
+        "{\"type\":\"alert.created\",\"data\":{\"s\":\"q\\\"\\\\\\n\\t\\u0001\",\"x\":1.5}}",
+        3L,
+        "e",
+        false);
+  }
+
+  /** Decoding refuses a string over Jackson's length limit; splicing must not deliver it. */
+  @Test
+  void aStringOverTheParsersLengthLimitIsLeftToDecoding() {
     String text =
-        " { \"type\" : \"alert.created\" ,\n \"d\\u0061ta\" : { \"x\" : [ 1 , 2.50 , -0 ] } } \n";
-    assertSplicesLikeReencoding(text, 3L, "ep\"och", true);
-    assertThat(CODEC.splice(text, 3L, "e", false).text()).startsWith(" { \"type\" : ");
+        "{\"type\":\"alert.created\",\"data\":{\"a\":\"" + "x".repeat(21_000_000) + "\"}}";
+    assertThatThrownBy(() -> CODEC.decode(text)).isInstanceOf(MessageFormatException.class);
+    assertThat(CODEC.splice(text, 3L, "e", false)).isNull();
   }
 
   @ParameterizedTest
