@@ -99,15 +99,4 @@ public class SpliceBenchmark {
   public String splice() {
     return codec.splice(text, SEQ, EPOCH, false).text();
   }
-
-  /**
-   * The sizes of the two published texts, for the report.
-   *
-   * @param args unused
-   */
-  public static void main(String[] args) {
-    SpliceBenchmark benchmark = new SpliceBenchmark();
-    System.out.println(benchmark.event.length() + " " + benchmark.event);
-    System.out.println(benchmark.untyped.length() + " " + benchmark.untyped);
-  }
 }
