@@ -28,10 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>What a client may ask is bounded by {@link SubscriptionLimits}: a request past a limit is
  * refused whole and changes nothing. Matching one pattern costs at most its length times the
- * type's, and each filter remembers its verdict per message type (types are few), so a broadcast
- * costs one map lookup per connection whatever the client subscribed to. A change of patterns works
- * out the new verdicts for the types already seen at once, on the thread that makes the change (the
- * client's), so the broadcasting thread matches only a type it meets for the first time.
+ * type's, and each explicit filter remembers its verdict per message type (types are few), so a
+ * broadcast costs one map lookup per connection whatever the client subscribed to. A change of
+ * patterns works out the new verdicts for the types that filter had met at once, on the thread that
+ * makes the change (the client's), so the broadcasting thread matches only a type it meets for the
+ * first time. A receive-all filter, the state of most connections, matches without a lookup and
+ * holds no map.
  *
  * <p>Thread-safe. {@link #matches(String)} runs on every broadcast and takes no lock: it reads an
  * immutable snapshot that the mutators replace.
@@ -132,6 +134,9 @@ public final class Subscriptions {
    */
   public boolean matches(String type) {
     Snapshot current = snapshot;
+    if (!current.explicit) {
+      return true;
+    }
     Boolean cached = current.verdicts.get(type);
     if (cached != null) {
       return cached;
@@ -222,8 +227,14 @@ public final class Subscriptions {
       return this;
     }
 
+    /**
+     * Receive-all needs no verdicts, so one state serves every such filter: a connection that never
+     * subscribes costs no map.
+     */
+    private static final Snapshot RECEIVE_ALL = new Snapshot(false, Map.of(), Map.of());
+
     static Snapshot receiveAll() {
-      return new Snapshot(false, Map.of());
+      return RECEIVE_ALL;
     }
 
     boolean evaluate(String type) {

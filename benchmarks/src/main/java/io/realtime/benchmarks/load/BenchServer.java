@@ -97,8 +97,11 @@ public final class BenchServer {
           RealtimeWebSocket.builder(registry)
               .events(events)
               .pingInterval(ping)
-              // One load generator on one address: the per-IP connection limit would refuse it.
+              // One load generator on one address: the per-IP rate limit and connection caps
+              // would refuse it (the connections scenario holds 20,000).
               .rateLimiter(ConnectionRateLimiter.unlimited())
+              .maxConnections(1_000_000)
+              .maxConnectionsPerAddress(1_000_000)
               .idleTimeout(ping.multipliedBy(4));
       if (status != null) {
         SystemBroadcaster system =

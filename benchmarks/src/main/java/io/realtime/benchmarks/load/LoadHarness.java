@@ -146,9 +146,23 @@ public final class LoadHarness {
         if (scenario.equals("latency")) {
           check(results, problems, "overload", system, "samples");
         }
+        if (scenario.equals("connections")) {
+          checkAllHeld(results.getOrDefault(scenario, Map.of()).get(system), problems, system);
+        }
       }
     }
     return problems;
+  }
+
+  /** A server that refuses connections the harness opened (a cap, a limit) measures nothing. */
+  private static void checkAllHeld(
+      Map<String, Object> result, List<String> problems, String system) {
+    if (result != null
+        && result.get("held") instanceof Number held
+        && result.get("opened") instanceof Number opened
+        && held.intValue() < opened.intValue()) {
+      problems.add("connections / " + system + ": held " + held + " of the " + opened + " opened");
+    }
   }
 
   private static void check(

@@ -114,8 +114,14 @@ final class ReportTable {
     ratios.put(
         "connections realtime held (target >= 20000)", value("connections", "realtime", "held"));
     ratios.put(
-        "connections realtime heap B/conn (target <= 20000)",
+        "connections realtime heap B/conn (target <= 8192)",
         value("connections", "realtime", "heap_bytes_per_connection"));
+    ratios.put(
+        "connections realtime RSS B/conn (target <= 16384)",
+        value("connections", "realtime", "rss_bytes_per_connection"));
+    ratios.put(
+        "connections heap B/conn realtime / socketio (target < 1)",
+        ratio("connections", "heap_bytes_per_connection", "realtime", "socketio"));
     ratios.put(
         "slow realtime p99 ratio (target <= 1.2)",
         value("slow-consumers", "realtime", "p99_ratio"));

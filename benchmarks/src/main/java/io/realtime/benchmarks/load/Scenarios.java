@@ -31,14 +31,24 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>knee</b>: the same two instances, the rate raised step by step until p99 passes 50 ms, a
  *       client is closed or deliveries fall behind (see {@link Curves}): the highest sustained
  *       deliveries per second, and p99 against rate;
- *   <li><b>connections</b>: idle clients answering heartbeats, held by one instance: how many, and
- *       heap bytes per connection after a full GC;
+ *   <li><b>connections</b>: idle clients answering heartbeats, held by as many server processes as
+ *       the descriptor limit requires ({@value #CONNECTIONS_PER_SERVER} each): how many, and heap
+ *       and resident bytes per connection after a full GC, in all and per process;
  *   <li><b>slow consumers</b>: the same paced load with and without 10 % of clients that stop
  *       reading: the healthy clients' p99 against the baseline, the server's peak resident memory
  *       and its live heap (after a full GC) at the end.
  * </ul>
  */
 final class Scenarios {
+
+  /**
+   * The most connections one server process holds: a descriptor each under a limit of 20,000 here,
+   * with room for the process's own.
+   */
+  static final int CONNECTIONS_PER_SERVER = 10_000;
+
+  /** The most connections one client process opens, for the same reason. */
+  private static final int CONNECTIONS_PER_WORKER = 9_500;
 
   private final ScenarioSettings settings;
   private final ServerProcess.Launch launch;
@@ -289,65 +299,100 @@ final class Scenarios {
 
   private void connections(String system) throws Exception {
     Map<String, Object> result = result("connections", system);
-    try (ServerProcess server = ServerProcess.start(launch, system, null, "conn_" + runId, 5)) {
-      long heap0 = server.stats(true).heapUsed();
-      long rss0 = server.rssBytes();
-      int workers = Math.max(1, (settings.connections() + 9_499) / 9_500);
-      List<Process> processes = new ArrayList<>();
+    // Each server holds a descriptor per connection: past the limit the target is split over
+    // several server processes, each reported on its own.
+    int servers =
+        Math.max(1, (settings.connections() + CONNECTIONS_PER_SERVER - 1) / CONNECTIONS_PER_SERVER);
+    List<ServerProcess> started = new ArrayList<>();
+    List<Process> workers = new ArrayList<>();
+    try {
+      List<long[]> baselines = new ArrayList<>();
+      for (int i = 0; i < servers; i++) {
+        ServerProcess server = ServerProcess.start(launch, system, null, "conn_" + runId, 5);
+        started.add(server);
+        baselines.add(new long[] {server.stats(true).heapUsed(), server.rssBytes()});
+      }
       int opened = 0;
       int failed = 0;
-      try {
-        for (int i = 0; i < workers; i++) {
-          int count =
-              settings.connections() / workers + (i < settings.connections() % workers ? 1 : 0);
-          processes.add(
-              new ProcessBuilder(
-                      launch.java(),
-                      "-Xmx3g",
-                      "-cp",
-                      launch.jar().toString(),
-                      ConnectionWorker.class.getName(),
-                      server.protocol.name(),
-                      Integer.toString(server.port),
-                      Integer.toString(count))
-                  .redirectError(ProcessBuilder.Redirect.INHERIT)
-                  .start());
-        }
-        for (Process worker : processes) {
-          BufferedReader lines =
-              new BufferedReader(
-                  new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
-          String line = lines.readLine();
-          if (line != null && line.startsWith("ready ")) {
-            String[] parts = line.split(" ");
-            opened += Integer.parseInt(parts[1]);
-            failed += Integer.parseInt(parts[2]);
-          }
-        }
-        log(
-            "connections %s: %d opened, %d failed; holding %d s",
-            system, opened, failed, settings.holdSeconds());
-        sleep(Duration.ofSeconds(settings.holdSeconds()));
-        ServerProcess.Stats stats = server.stats(true);
-        long rss = server.rssBytes();
-        int held = stats.connections();
-        result.put("target", settings.connections());
-        result.put("opened", opened);
-        result.put("failed", failed);
-        result.put("held", held);
-        result.put(
-            "heap_bytes_per_connection", held == 0 ? null : (stats.heapUsed() - heap0) / held);
-        result.put("rss_bytes_per_connection", held == 0 ? null : (rss - rss0) / held);
-        log("connections %s: %s", system, result);
-      } finally {
-        for (Process worker : processes) {
-          worker.getOutputStream().close();
-          if (!worker.waitFor(20, TimeUnit.SECONDS)) {
-            worker.destroyForcibly();
-          }
+      for (int i = 0; i < servers; i++) {
+        int share =
+            settings.connections() / servers + (i < settings.connections() % servers ? 1 : 0);
+        int count = (share + CONNECTIONS_PER_WORKER - 1) / CONNECTIONS_PER_WORKER;
+        for (int w = 0; w < count; w++) {
+          workers.add(worker(started.get(i), share / count + (w < share % count ? 1 : 0)));
         }
       }
+      for (Process worker : workers) {
+        BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+        String line = lines.readLine();
+        if (line != null && line.startsWith("ready ")) {
+          String[] parts = line.split(" ");
+          opened += Integer.parseInt(parts[1]);
+          failed += Integer.parseInt(parts[2]);
+        }
+      }
+      log(
+          "connections %s: %d opened, %d failed on %d server process(es); holding %d s",
+          system, opened, failed, servers, settings.holdSeconds());
+      sleep(Duration.ofSeconds(settings.holdSeconds()));
+      List<Map<String, Object>> processes = new ArrayList<>();
+      int held = 0;
+      long heapGrowth = 0;
+      long rssGrowth = 0;
+      for (int i = 0; i < servers; i++) {
+        ServerProcess.Stats stats = started.get(i).stats(true);
+        long heap = stats.heapUsed() - baselines.get(i)[0];
+        long rss = started.get(i).rssBytes() - baselines.get(i)[1];
+        Map<String, Object> process = new LinkedHashMap<>();
+        process.put("held", stats.connections());
+        process.put("heap_bytes_per_connection", perConnection(heap, stats.connections()));
+        process.put("rss_bytes_per_connection", perConnection(rss, stats.connections()));
+        process.put("threads", stats.threads());
+        processes.add(process);
+        held += stats.connections();
+        heapGrowth += heap;
+        rssGrowth += rss;
+      }
+      result.put("target", settings.connections());
+      result.put("opened", opened);
+      result.put("failed", failed);
+      result.put("held", held);
+      result.put("heap_bytes_per_connection", perConnection(heapGrowth, held));
+      result.put("rss_bytes_per_connection", perConnection(rssGrowth, held));
+      result.put("processes", processes);
+      log("connections %s: %s", system, result);
+    } finally {
+      for (Process worker : workers) {
+        worker.getOutputStream().close();
+        if (!worker.waitFor(20, TimeUnit.SECONDS)) {
+          worker.destroyForcibly();
+        }
+      }
+      for (ServerProcess server : started) {
+        server.close();
+      }
     }
+  }
+
+  /** A client process holding {@code count} idle connections to {@code server}. */
+  private Process worker(ServerProcess server, int count) throws IOException {
+    return new ProcessBuilder(
+            launch.java(),
+            "-Xmx3g",
+            "-cp",
+            launch.jar().toString(),
+            ConnectionWorker.class.getName(),
+            server.protocol.name(),
+            Integer.toString(server.port),
+            Integer.toString(count))
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+  }
+
+  private static Long perConnection(long bytes, int held) {
+    return held == 0 ? null : bytes / held;
   }
 
   // ---- slow consumers ------------------------------------------------------------------------

@@ -24,13 +24,28 @@ final class OutboundQueue {
     OVERFLOWED
   }
 
+  /** The slots a queue starts with: most connections hold one message at a time, or none. */
+  private static final int INITIAL_SLOTS = 7;
+
+  /**
+   * The most slots an empty queue keeps: one that grew past them (a resync burst, a slow moment)
+   * lets its array go once it has sent everything, rather than hold it for the connection's life.
+   */
+  private static final int RETAINED_SLOTS = 16;
+
   /**
    * An ordered message is held as itself, so queueing it allocates nothing; latest-value messages
-   * (replaced in place) and burst messages (outside the bound) are held in a {@link Slot}.
+   * (replaced in place) and burst messages (outside the bound) are held in a {@link Slot}. Made at
+   * the first message, and let go when it empties after holding more than {@link #RETAINED_SLOTS}.
    */
-  private final ArrayDeque<Object> slots = new ArrayDeque<>();
+  private ArrayDeque<Object> slots;
 
-  private final Map<String, Slot> latestByType = new HashMap<>(4);
+  /** The most slots held since {@link #slots} was made. */
+  private int slotsPeak;
+
+  /** Made at the first latest-value message: the events endpoint never needs it. */
+  private Map<String, Slot> latestByType;
+
   private final OutboundLimits limits;
   private int counted;
   private long bytes;
@@ -46,6 +61,9 @@ final class OutboundQueue {
    */
   Offer offer(EncodedMessage message, DeliveryClass deliveryClass) {
     if (deliveryClass == DeliveryClass.LATEST_VALUE) {
+      if (latestByType == null) {
+        latestByType = new HashMap<>(4);
+      }
       Slot unsent = latestByType.get(message.type());
       if (unsent != null) {
         bytes += message.utf8Length() - unsent.message.utf8Length();
@@ -69,7 +87,7 @@ final class OutboundQueue {
   /** Appends a server-made burst, in order, outside the bound. */
   void appendBurst(List<EncodedMessage> burst) {
     for (int i = 0; i < burst.size(); i++) {
-      slots.add(new Slot(burst.get(i), false, i == burst.size() - 1));
+      push(new Slot(burst.get(i), false, i == burst.size() - 1));
     }
     burstsPending++;
   }
@@ -81,9 +99,16 @@ final class OutboundQueue {
 
   /** Removes and returns the oldest message, or {@code null} when empty. */
   EncodedMessage poll() {
+    if (slots == null) {
+      return null;
+    }
     Object head = slots.poll();
     if (head == null) {
       return null;
+    }
+    if (slots.isEmpty() && slotsPeak > RETAINED_SLOTS) {
+      slots = null;
+      slotsPeak = 0;
     }
     if (head instanceof EncodedMessage message) {
       uncount(message);
@@ -101,9 +126,10 @@ final class OutboundQueue {
 
   /** Empties the queue, returning how many messages it held (bursts included). */
   int clear() {
-    int discarded = slots.size();
-    slots.clear();
-    latestByType.clear();
+    int discarded = slots == null ? 0 : slots.size();
+    slots = null;
+    slotsPeak = 0;
+    latestByType = null;
     counted = 0;
     bytes = 0;
     burstsPending = 0;
@@ -116,7 +142,7 @@ final class OutboundQueue {
   }
 
   boolean isEmpty() {
-    return slots.isEmpty();
+    return slots == null || slots.isEmpty();
   }
 
   long bytes() {
@@ -124,13 +150,23 @@ final class OutboundQueue {
   }
 
   private void add(EncodedMessage message) {
-    slots.add(message);
+    push(message);
     count(message);
   }
 
   private void add(Slot slot) {
-    slots.add(slot);
+    push(slot);
     count(slot.message);
+  }
+
+  private void push(Object slot) {
+    if (slots == null) {
+      slots = new ArrayDeque<>(INITIAL_SLOTS);
+    }
+    slots.add(slot);
+    if (slots.size() > slotsPeak) {
+      slotsPeak = slots.size();
+    }
   }
 
   private void count(EncodedMessage message) {

@@ -141,7 +141,10 @@ public final class MessageLimits {
    * Sets the session's message buffers: the text buffer to {@link #textBytes()} on Jetty, which
    * counts it in bytes, and to {@link #textChars()} elsewhere (Tomcat and Tyrus count characters);
    * the binary buffer to {@link #binaryBytes()}. Call it in {@code onOpen}, before any message
-   * arrives; {@link RealtimeWebSocket}'s endpoints do.
+   * arrives; {@link RealtimeWebSocket}'s endpoints do. On Tomcat, which keeps a text buffer of that
+   * size for each connection from its first message, the endpoints then shrink it to a small chunk
+   * and gather longer messages themselves, up to {@link #textChars()}; an endpoint of the host's
+   * own with a whole-message handler keeps what this sets.
    *
    * @param session the new session
    */

@@ -1,8 +1,8 @@
 package io.realtime.jakarta.ws;
 
 /**
- * Frame and message limits on Tomcat 11: it decodes a message's payload into its text buffer of
- * {@code textChars} characters, then refuses it when that overflows.
+ * Frame and message limits on Tomcat 11: it decodes a message's payload in chunks of its (small)
+ * text buffer, which the endpoint gathers and refuses once they pass {@code textChars} characters.
  */
 class TomcatFrameLimitsIT extends FrameLimitsSuite {
 

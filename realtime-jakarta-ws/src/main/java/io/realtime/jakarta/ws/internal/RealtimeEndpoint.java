@@ -100,7 +100,15 @@ public final class RealtimeEndpoint extends Endpoint {
         kind == EndpointKind.EVENTS ? context.eventsProtocol() : context.plainProtocol();
     protocol = clientProtocol.open(registered);
     ProtocolSession current = protocol;
-    session.addMessageHandler(String.class, current::onText);
+    if (TextAssembler.neededFor(session)) {
+      // Tomcat keeps its text buffer for the connection's life: a chunk, not the whole limit.
+      session.setMaxTextMessageBufferSize(TextAssembler.TOMCAT_CHUNK_CHARS);
+      session.addMessageHandler(
+          String.class,
+          new TextAssembler(session, context.messageLimits().textChars(), current::onText));
+    } else {
+      session.addMessageHandler(String.class, current::onText);
+    }
     session.addMessageHandler(ByteBuffer.class, data -> current.onBinary());
     switch (kind) {
       case SYSTEM -> context.system().onConnect(registered);
