@@ -95,6 +95,7 @@ public final class RawWebSocketClient implements AutoCloseable {
   private final List<String> texts = new CopyOnWriteArrayList<>();
   private final List<byte[]> pings = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Close> closed = new CompletableFuture<>();
+  private final CompletableFuture<Void> disconnected = new CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicInteger framesAfterClose =
       new java.util.concurrent.atomic.AtomicInteger();
   private final Object writeLock = new Object();
@@ -626,10 +627,22 @@ public final class RawWebSocketClient implements AutoCloseable {
     } catch (IOException e) {
       ended(e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
+      disconnected.complete(null);
       synchronized (texts) {
         texts.notifyAll();
       }
     }
+  }
+
+  /**
+   * Returns a future that completes when the connection has ended: the server closed it (end of
+   * stream), it failed, or this client closed it. A server that follows its close frame by ending
+   * the connection completes it at once, whether or not this client answers the close.
+   *
+   * @return the future
+   */
+  public CompletableFuture<Void> disconnected() {
+    return disconnected.copy();
   }
 
   private int readByte() throws IOException {

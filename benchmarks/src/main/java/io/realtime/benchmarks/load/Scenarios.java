@@ -364,15 +364,27 @@ final class Scenarios {
       result.put("processes", processes);
       log("connections %s: %s", system, result);
     } finally {
-      for (Process worker : workers) {
-        worker.getOutputStream().close();
-        if (!worker.waitFor(20, TimeUnit.SECONDS)) {
-          worker.destroyForcibly();
+      try {
+        for (Process worker : workers) {
+          stopWorker(worker);
+        }
+      } finally {
+        for (ServerProcess server : started) {
+          server.close();
         }
       }
-      for (ServerProcess server : started) {
-        server.close();
-      }
+    }
+  }
+
+  /** Ends a client process (closing its input tells it to go), forcibly if it does not. */
+  private static void stopWorker(Process worker) throws InterruptedException {
+    try {
+      worker.getOutputStream().close();
+    } catch (IOException e) {
+      worker.destroyForcibly();
+    }
+    if (!worker.waitFor(20, TimeUnit.SECONDS)) {
+      worker.destroyForcibly();
     }
   }
 

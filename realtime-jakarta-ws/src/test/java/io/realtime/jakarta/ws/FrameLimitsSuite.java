@@ -199,6 +199,24 @@ abstract class FrameLimitsSuite {
   }
 
   @Test
+  void aClientRefusedWith1009IsDisconnectedThoughItNeverAnswersTheClose() throws Exception {
+    start();
+    RawWebSocketClient client = raw();
+
+    client.sendFrameHeader(RawWebSocketClient.OPCODE_TEXT, true, FOUR_MIB);
+    sendQuietly(() -> client.sendPayload(ascii(textBytesReadBeforeRefusal() + 1)));
+    assertThat(awaitCloseOrReport(client, REFUSAL).code()).isEqualTo(TOO_BIG);
+    // The client goes on sending its frame and never sends a close frame of its own.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              sendQuietly(() -> client.sendPayload(ascii(4 * 1024)));
+              return client.disconnected().isDone();
+            });
+  }
+
+  @Test
   void aBinaryFrameOverItsLimitIsRefusedWith1009() throws Exception {
     start();
     RawWebSocketClient client = raw();
@@ -350,9 +368,22 @@ abstract class FrameLimitsSuite {
     client.sendText(ping(LIMITS.textChars(), 'x'));
     client.awaitText(
         m -> m.contains("Message too large (" + LIMITS.textChars() + " characters"), WAIT);
+    // Exactly the container's limit, then an empty last fragment: still within it.
+    client.sendFrame(
+        RawWebSocketClient.OPCODE_TEXT,
+        false,
+        ping(LIMITS.textChars(), 'y').getBytes(StandardCharsets.UTF_8));
+    client.sendFrame(RawWebSocketClient.OPCODE_CONTINUATION, true, new byte[0]);
+    await().atMost(WAIT).until(() -> tooLargeReplies(client) == 2);
 
     assertThat(client.closeFrame()).isEmpty();
     assertAnswersPing(normal);
+  }
+
+  private static long tooLargeReplies(RawWebSocketClient client) {
+    return client.receivedTexts().stream()
+        .filter(m -> m.contains("Message too large (" + LIMITS.textChars() + " characters"))
+        .count();
   }
 
   private static long pongs(RawWebSocketClient client) {

@@ -5,6 +5,8 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * of the session's {@code maxTextMessageBufferSize} characters, allocated at the connection's first
  * message and kept as long as it lives: 147 KB a connection at the default limit, even for clients
  * that only ever send a subscribe. With this handler Tomcat's buffer is only a chunk ({@link
- * #TOMCAT_CHUNK_CHARS}), and a message longer than one chunk is gathered here, in a builder that
- * exists only while such a message arrives.
+ * #TOMCAT_CHUNK_CHARS}), and a message longer than one chunk is gathered here, as the list of its
+ * parts, which exists only while such a message arrives and never holds more than the limit. Tomcat
+ * hands a part on when its chunk is full or a frame ends, so a message is refused at most one chunk
+ * after it passes the limit.
  *
  * <p>The container calls it for one session at a time, in order; not thread-safe otherwise.
  *
@@ -32,7 +36,8 @@ public final class TextAssembler implements MessageHandler.Partial<String> {
   private final Session session;
   private final int maxChars;
   private final Consumer<String> whole;
-  private StringBuilder pending;
+  private List<String> pending;
+  private int pendingChars;
   private boolean refused;
 
   /**
@@ -64,39 +69,53 @@ public final class TextAssembler implements MessageHandler.Partial<String> {
     if (refused) {
       return;
     }
-    int length = (pending == null ? 0 : pending.length()) + part.length();
-    // At the limit with more to come is over it: Tomcat hands a part on only when its chunk is full
-    // or the frame ends, so waiting for the character past the limit could wait for a whole chunk
-    // that a stalling client never sends.
-    if (length > maxChars || (length == maxChars && !last)) {
-      refuse();
-      return;
+    int length = pendingChars + part.length();
+    if (length > maxChars) {
+      throw refuse();
     }
     if (pending == null) {
       if (last) {
         whole.accept(part); // one part: the common case, with no copy
         return;
       }
-      pending = new StringBuilder(Math.min(maxChars, 2 * part.length()));
+      pending = new ArrayList<>();
     }
-    pending.append(part);
+    pending.add(part);
+    pendingChars = length;
     if (last) {
-      String message = pending.toString();
+      // One copy of exactly the message's length: a builder would grow past the limit by doubling.
+      String message = String.join("", pending);
       pending = null;
+      pendingChars = 0;
       whole.accept(message);
     }
   }
 
-  private void refuse() {
+  /**
+   * Closes with 1009 and returns what the handler throws next, so that Tomcat ends the connection
+   * at once, as it does for a message over its own buffer; after a close from a handler alone it
+   * would go on reading and decoding what the client still sends until the client answers the
+   * close.
+   */
+  private MessageTooBigException refuse() {
     refused = true;
     pending = null;
+    pendingChars = 0;
+    String reason = "Message too big: text messages are limited to " + maxChars + " characters";
     try {
-      session.close(
-          new CloseReason(
-              CloseCodes.TOO_BIG,
-              "Message too big: text messages are limited to " + maxChars + " characters"));
+      session.close(new CloseReason(CloseCodes.TOO_BIG, reason));
     } catch (IOException e) {
       log.debug("Closing a session over the message limit failed", e);
+    }
+    return new MessageTooBigException(reason);
+  }
+
+  /** Thrown out of the handler once the session is closed with 1009, to end the connection. */
+  static final class MessageTooBigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MessageTooBigException(String message) {
+      super(message, null, false, false);
     }
   }
 }
