@@ -72,6 +72,22 @@ final class ServerProcess implements AutoCloseable {
       int pingSeconds,
       List<String> options)
       throws IOException, InterruptedException {
+    return start(launch, system, redis, channel, pingSeconds, options, List.of());
+  }
+
+  /**
+   * Starts a server with more {@link BenchServer} options and JVM options (Java systems only; the
+   * Node server ignores them).
+   */
+  static ServerProcess start(
+      Launch launch,
+      String system,
+      String redis,
+      String channel,
+      int pingSeconds,
+      List<String> options,
+      List<String> jvmOptions)
+      throws IOException, InterruptedException {
     int port = freePort();
     List<String> command = new ArrayList<>();
     WireProtocol protocol;
@@ -89,10 +105,10 @@ final class ServerProcess implements AutoCloseable {
     } else {
       // bare and limit send nothing but the events: the same plain frames.
       protocol = system.equals("realtime") ? WireProtocol.REALTIME : WireProtocol.BARE;
+      command.addAll(List.of(launch.java(), "-Xmx2g"));
+      command.addAll(jvmOptions);
       command.addAll(
           List.of(
-              launch.java(),
-              "-Xmx2g",
               "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
               "-cp",
               launch.jar().toString(),
