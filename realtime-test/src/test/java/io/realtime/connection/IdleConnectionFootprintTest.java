@@ -27,7 +27,7 @@ class IdleConnectionFootprintTest {
   private static final Logger log = LoggerFactory.getLogger(IdleConnectionFootprintTest.class);
 
   private static final int CONNECTIONS = 20_000;
-  private static final int BURST_CONNECTIONS = 5_000;
+  private static final int BURST_CONNECTIONS = 10_000;
   private static final int BURST = 200;
 
   /**

@@ -57,27 +57,12 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(
       Launch launch, String system, String redis, String channel, int pingSeconds)
       throws IOException, InterruptedException {
-    return start(launch, system, redis, channel, pingSeconds, List.of());
+    return start(launch, system, redis, channel, pingSeconds, List.of(), List.of());
   }
 
   /**
-   * Starts a server with more {@link BenchServer} options (Java systems only), e.g. {@code
-   * --status-seconds 5}.
-   */
-  static ServerProcess start(
-      Launch launch,
-      String system,
-      String redis,
-      String channel,
-      int pingSeconds,
-      List<String> options)
-      throws IOException, InterruptedException {
-    return start(launch, system, redis, channel, pingSeconds, options, List.of());
-  }
-
-  /**
-   * Starts a server with more {@link BenchServer} options and JVM options (Java systems only; the
-   * Node server ignores them).
+   * Starts a server with more {@link BenchServer} options, e.g. {@code --status-seconds 5}, and JVM
+   * options (Java systems only; the Node server ignores both).
    */
   static ServerProcess start(
       Launch launch,

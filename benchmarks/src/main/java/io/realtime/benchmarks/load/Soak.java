@@ -68,8 +68,10 @@ final class Soak {
     List<Map<String, Object>> minutes = new ArrayList<>();
     Map<String, Object> result = new LinkedHashMap<>();
     Random random = new Random(17);
-    try (ServerProcess first = ServerProcess.start(launch, "realtime", redis, channel, 30, status);
-        ServerProcess second = ServerProcess.start(launch, "realtime", redis, channel, 30, status);
+    try (ServerProcess first =
+            ServerProcess.start(launch, "realtime", redis, channel, 30, status, List.of());
+        ServerProcess second =
+            ServerProcess.start(launch, "realtime", redis, channel, 30, status, List.of());
         Clients clients = new Clients(WireProtocol.REALTIME, latencies)) {
       List<ServerProcess> servers = List.of(first, second);
       int stallEvery = Math.max(1, settings.clients() / settings.onePercent());
