@@ -145,6 +145,7 @@ public final class LoadHarness {
         check(results, problems, scenario, system, evidence.get(scenario));
         if (scenario.equals("latency")) {
           check(results, problems, "overload", system, "samples");
+          check(results, problems, "probe", system, "samples");
         }
         if (scenario.equals("connections")) {
           checkAllHeld(results.getOrDefault(scenario, Map.of()).get(system), problems, system);

@@ -30,6 +30,8 @@ final class ReportTable {
           new Row("overload", "delivered fraction", "delivered_fraction"),
           new Row("overload", "p99 ms", "p99_ms"),
           new Row("overload", "clients closed", "clients_closed"),
+          new Row("probe", "1 client: p50 ms", "p50_ms"),
+          new Row("probe", "1 client: p99 ms", "p99_ms"),
           new Row("knee", "clients (2 instances)", "clients"),
           new Row("knee", "sustained events/s", "knee_events_per_second"),
           new Row("knee", "sustained deliveries/s", KNEE),
@@ -109,6 +111,12 @@ final class ReportTable {
         ratio("fan-out", CPU, "realtime", "socketio"));
     ratios.put("latency realtime p99 ms (target <= 5)", value("latency", "realtime", "p99_ms"));
     ratios.put(
+        "latency p99 realtime - bare ms (target <= 1)",
+        difference("latency", "p99_ms", "realtime", "bare"));
+    ratios.put(
+        "probe p50 realtime - bare ms (target <= 0.3)",
+        difference("probe", "p50_ms", "realtime", "bare"));
+    ratios.put(
         "knee sustained deliveries/s realtime / socketio (target >= 2)",
         ratio("knee", KNEE, "realtime", "socketio"));
     ratios.put(
@@ -140,6 +148,15 @@ final class ReportTable {
           ratio("slow-consumers", "p99_ratio", system, "limit"));
     }
     return ratios;
+  }
+
+  private Double difference(String scenario, String key, String system, String baseline) {
+    Object a = value(scenario, system, key);
+    Object b = value(scenario, baseline, key);
+    if (a instanceof Number x && b instanceof Number y) {
+      return Scenarios.round(x.doubleValue() - y.doubleValue());
+    }
+    return null;
   }
 
   private Double ratio(String scenario, String key, String system, String baseline) {

@@ -28,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>latency</b>: two instances through Redis, clients split between them, events published
  *       at a fixed rate on the first: p50 / p99 / p99.9 from publish to receive; then the same at
  *       an <b>overload</b> rate beyond this machine: delivered fraction, p99 and clients closed;
+ *       then the <b>probe</b>: one client on the second instance, {@value #PROBE_RATE} events/s,
+ *       the path's own p50 / p99;
  *   <li><b>knee</b>: the same two instances, the rate raised step by step until p99 passes 50 ms, a
  *       client is closed or deliveries fall behind (see {@link Curves}): the highest sustained
  *       deliveries per second, and p99 against rate;
@@ -55,6 +57,9 @@ final class Scenarios {
   private static final List<String> HEAP_FOLLOWS_LIVE_DATA =
       List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
 
+  /** Events a second of the one-client probe: far below any limit, so only the path is timed. */
+  private static final int PROBE_RATE = 50;
+
   /** The most connections one client process opens, for the same reason. */
   private static final int CONNECTIONS_PER_WORKER = 9_500;
 
@@ -76,8 +81,10 @@ final class Scenarios {
       fanOut(system);
     }
     if (scenarios.contains("latency")) {
-      latency(system, "latency", settings.latencyRate());
-      latency(system, "overload", settings.overloadRate());
+      latency(system, "latency", settings.latencyClients(), settings.latencyRate());
+      latency(system, "overload", settings.latencyClients(), settings.overloadRate());
+      // One client on the second instance: the cross-instance path's own cost, without fan-out.
+      latency(system, "probe", 1, PROBE_RATE);
     }
     if (scenarios.contains("knee")) {
       knee(system);
@@ -178,11 +185,10 @@ final class Scenarios {
 
   // ---- cross-instance latency -----------------------------------------------------------------
 
-  private void latency(String system, String scenario, int rate) throws Exception {
+  private void latency(String system, String scenario, int clientCount, int rate) throws Exception {
     Map<String, Object> result = result(scenario, system);
     LatencyRecorder latencies = new LatencyRecorder();
-    try (TwoInstances pair =
-        new TwoInstances(system, scenario, settings.latencyClients(), latencies)) {
+    try (TwoInstances pair = new TwoInstances(system, scenario, clientCount, latencies)) {
       Clients clients = pair.clients;
       int seconds = settings.latencyWarmupSeconds() + settings.latencySeconds();
       log(
