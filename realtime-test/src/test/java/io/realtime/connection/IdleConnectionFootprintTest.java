@@ -3,7 +3,7 @@ package io.realtime.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.management.ManagementFactory;
+import io.realtime.test.HeapReadings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,14 +59,14 @@ class IdleConnectionFootprintTest {
     registry.register("warm-up", new NoOpConnection(-1, sent));
     registry.broadcast("warm-up", message);
     await().atMost(Duration.ofSeconds(10)).until(() -> sent.sum() == 1);
-    long before = usedHeapAfterGc();
+    long before = HeapReadings.usedAfterGc();
 
     for (Connection connection : doubles) {
       registry.register("events", connection);
     }
     registry.broadcast("events", message);
     await().atMost(Duration.ofSeconds(30)).until(() -> sent.sum() == CONNECTIONS + 1);
-    long perConnection = (usedHeapAfterGc() - before) / CONNECTIONS;
+    long perConnection = (HeapReadings.usedAfterGc() - before) / CONNECTIONS;
     log.info(
         "{} idle connections: {} bytes of heap each in the registry", CONNECTIONS, perConnection);
 
@@ -87,7 +87,7 @@ class IdleConnectionFootprintTest {
     }
     registry.register("warm-up", new NoOpConnection(-1, sent)).sendBurst(burst);
     await().atMost(Duration.ofSeconds(10)).until(() -> sent.sum() == BURST);
-    long before = usedHeapAfterGc();
+    long before = HeapReadings.usedAfterGc();
 
     for (Connection connection : doubles) {
       // Queued while the writer is busy with the first message, so the queue holds the burst.
@@ -96,7 +96,7 @@ class IdleConnectionFootprintTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> sent.sum() == (long) BURST * (BURST_CONNECTIONS + 1));
-    long perConnection = (usedHeapAfterGc() - before) / BURST_CONNECTIONS;
+    long perConnection = (HeapReadings.usedAfterGc() - before) / BURST_CONNECTIONS;
     log.info(
         "{} connections after a burst of {}: {} bytes of heap each in the registry",
         BURST_CONNECTIONS,
@@ -104,13 +104,6 @@ class IdleConnectionFootprintTest {
         perConnection);
 
     assertThat(perConnection).isLessThanOrEqualTo(MAX_BYTES_PER_CONNECTION);
-  }
-
-  private static long usedHeapAfterGc() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   /**

@@ -10,13 +10,12 @@ import io.realtime.message.Envelope;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.protocol.ClientProtocol;
+import io.realtime.test.HeapReadings;
 import io.realtime.test.RawWebSocketClient;
 import io.realtime.test.RawWebSocketClient.Close;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,14 +163,6 @@ abstract class FrameLimitsSuite {
     void run() throws IOException;
   }
 
-  private static long usedHeapAfterGc() {
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return memory.getHeapMemoryUsage().getUsed();
-  }
-
   private String container() {
     return getClass().getSimpleName().replace("FrameLimitsIT", "");
   }
@@ -233,7 +224,7 @@ abstract class FrameLimitsSuite {
     start();
     TestClient normal = normalClient();
     assertAnswersPing(normal);
-    long before = usedHeapAfterGc();
+    long before = HeapReadings.usedAfterGc();
 
     List<RawWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < STALLED_CLIENTS; i++) {
@@ -261,7 +252,7 @@ abstract class FrameLimitsSuite {
             .max()
             .orElse(-1);
     // Measured while the clients still hold their sockets open, stalled mid-frame.
-    long grown = usedHeapAfterGc() - before;
+    long grown = HeapReadings.usedAfterGc() - before;
     String codes =
         clients.stream()
             .map(c -> c.closeFrame().map(close -> String.valueOf(close.code())).orElse("open"))
@@ -292,7 +283,7 @@ abstract class FrameLimitsSuite {
     RawWebSocketClient first = raw();
     first.sendText("{\"type\":\"ping\"}");
     first.awaitText(m -> m.equals("{\"type\":\"pong\"}"), WAIT);
-    long before = usedHeapAfterGc();
+    long before = HeapReadings.usedAfterGc();
 
     List<RawWebSocketClient> clients = new ArrayList<>();
     for (int i = 0; i < HELD_CLIENTS; i++) {
@@ -303,7 +294,7 @@ abstract class FrameLimitsSuite {
     for (RawWebSocketClient client : clients) {
       client.awaitText(m -> m.equals("{\"type\":\"pong\"}"), WAIT);
     }
-    long perConnection = (usedHeapAfterGc() - before) / HELD_CLIENTS;
+    long perConnection = (HeapReadings.usedAfterGc() - before) / HELD_CLIENTS;
     log.info(
         "{}: {} open connections that each sent a ping hold {} bytes of heap each (server and"
             + " raw client)",
