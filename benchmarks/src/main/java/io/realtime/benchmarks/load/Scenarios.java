@@ -60,7 +60,7 @@ final class Scenarios {
   /** Events a second of the one-client probe: far below any limit, so only the path is timed. */
   private static final int PROBE_RATE = 50;
 
-  /** The most connections one client process opens, for the same reason. */
+  /** The most connections one client process opens: a descriptor each, as for the servers. */
   private static final int CONNECTIONS_PER_WORKER = 9_500;
 
   private final ScenarioSettings settings;
