@@ -1,7 +1,7 @@
 package io.realtime.benchmarks;
 
 import io.realtime.connection.Subscriptions;
-import io.realtime.internal.GlobPattern;
+import io.realtime.internal.util.GlobPattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

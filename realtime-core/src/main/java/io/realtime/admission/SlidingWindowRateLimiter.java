@@ -1,6 +1,6 @@
 package io.realtime.admission;
 
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import io.realtime.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,7 +1,7 @@
 package io.realtime.connection;
 
-import io.realtime.internal.Durations;
 import io.realtime.internal.connection.DefaultConnectionRegistry;
+import io.realtime.internal.util.Durations;
 import io.realtime.message.MessageCodec;
 import io.realtime.observe.RealtimeObserver;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.realtime.connection;
 
-import io.realtime.internal.GlobPattern;
+import io.realtime.internal.util.GlobPattern;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

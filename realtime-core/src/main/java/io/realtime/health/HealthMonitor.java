@@ -1,9 +1,9 @@
 package io.realtime.health;
 
 import io.realtime.broadcast.Broadcaster;
-import io.realtime.internal.Durations;
-import io.realtime.internal.NamedThreadFactory;
-import io.realtime.internal.OwnedScheduler;
+import io.realtime.internal.util.Durations;
+import io.realtime.internal.util.NamedThreadFactory;
+import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.payload.ServiceStatus;
 import io.realtime.time.TaskScheduler;
@@ -57,7 +57,7 @@ public final class HealthMonitor implements AutoCloseable {
   private final TimeSource time;
   private final TaskScheduler scheduler;
   private final Executor executor;
-  private final OwnedScheduler ownedScheduler;
+  private final OwnedScheduler<TaskScheduler> ownedScheduler;
   private final ExecutorService ownedExecutor;
   private final ArrayDeque<HealthEvent> history = new ArrayDeque<>();
   private TaskScheduler.Cancellable nextRound;
@@ -76,7 +76,8 @@ public final class HealthMonitor implements AutoCloseable {
     this.verifyDelay = builder.verifyDelay;
     this.historySize = builder.historySize;
     this.time = builder.time;
-    this.ownedScheduler = new OwnedScheduler(builder.scheduler, "realtime-health");
+    this.ownedScheduler =
+        new OwnedScheduler<>(builder.scheduler, "realtime-health", TaskScheduler::of);
     this.scheduler = ownedScheduler.scheduler();
     if (builder.executor == null) {
       ownedExecutor =

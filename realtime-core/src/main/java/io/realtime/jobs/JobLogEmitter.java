@@ -2,9 +2,9 @@ package io.realtime.jobs;
 
 import io.realtime.breaker.CircuitBreaker;
 import io.realtime.connection.OutboundLimits;
-import io.realtime.internal.Durations;
-import io.realtime.internal.NamedThreadFactory;
-import io.realtime.internal.OwnedScheduler;
+import io.realtime.internal.util.Durations;
+import io.realtime.internal.util.NamedThreadFactory;
+import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.MessageCodec;
 import io.realtime.message.payload.JobEnd;
@@ -145,7 +145,7 @@ public final class JobLogEmitter implements AutoCloseable {
   private final long maxMessageBytes;
   private final int outboxCapacity;
   private final Duration retryInterval;
-  private final OwnedScheduler scheduler;
+  private final OwnedScheduler<TaskScheduler> scheduler;
   private final Duration lineRetention;
   private final Duration endRetention;
   private final Duration confirmationTimeout;
@@ -216,7 +216,8 @@ public final class JobLogEmitter implements AutoCloseable {
     this.maxMessageBytes = builder.maxMessageBytes;
     this.outboxCapacity = builder.outboxCapacity;
     this.retryInterval = builder.retryInterval;
-    this.scheduler = new OwnedScheduler(builder.scheduler, "realtime-" + SERVICE_NAME);
+    this.scheduler =
+        new OwnedScheduler<>(builder.scheduler, "realtime-" + SERVICE_NAME, TaskScheduler::of);
     this.lineRetention = builder.lineRetention;
     this.endRetention = builder.endRetention;
     this.confirmationTimeout = builder.confirmationTimeout;

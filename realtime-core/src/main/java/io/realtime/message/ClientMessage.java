@@ -1,6 +1,6 @@
 package io.realtime.message;
 
-import io.realtime.internal.ImmutableJson;
+import io.realtime.internal.util.ImmutableJson;
 import java.util.Locale;
 import java.util.Map;
 

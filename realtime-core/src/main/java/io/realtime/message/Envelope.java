@@ -2,7 +2,7 @@ package io.realtime.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.realtime.internal.ImmutableJson;
+import io.realtime.internal.util.ImmutableJson;
 import io.realtime.message.payload.CircuitBreakerUpdate;
 import io.realtime.message.payload.JobEnd;
 import io.realtime.message.payload.LogEntry;

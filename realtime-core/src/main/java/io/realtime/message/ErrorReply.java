@@ -3,7 +3,7 @@ package io.realtime.message;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.realtime.internal.ImmutableJson;
+import io.realtime.internal.util.ImmutableJson;
 import java.util.Map;
 import java.util.Objects;
 

@@ -74,7 +74,7 @@ public final class JsonMessageCodec implements MessageCodec {
    * @return a new, thread-safe codec
    */
   public static JsonMessageCodec create() {
-    io.realtime.internal.JacksonVersionCheck.require();
+    JacksonVersionCheck.require();
     return new JsonMessageCodec();
   }
 

@@ -1,6 +1,6 @@
 package io.realtime.metrics;
 
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import io.realtime.message.payload.PerformanceUpdate.LatencyStats;
 import io.realtime.time.TimeSource;
 import java.time.Duration;

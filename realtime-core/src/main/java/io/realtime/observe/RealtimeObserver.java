@@ -1,7 +1,5 @@
 package io.realtime.observe;
 
-import io.realtime.internal.GuardedObserver;
-
 /**
  * Is told what the library does, to count and time it (SPI). Every method has a no-op default, so
  * an implementation overrides only what it needs; {@link #NOOP} observes nothing and is every

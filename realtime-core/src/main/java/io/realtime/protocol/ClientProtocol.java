@@ -2,7 +2,7 @@ package io.realtime.protocol;
 
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.connection.RegisteredConnection;
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import io.realtime.message.MessageCodec;
 import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;

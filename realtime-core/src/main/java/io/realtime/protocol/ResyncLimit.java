@@ -1,6 +1,6 @@
 package io.realtime.protocol;
 
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import java.time.Duration;
 
 /**

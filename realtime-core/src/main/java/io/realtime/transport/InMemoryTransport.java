@@ -1,7 +1,7 @@
 package io.realtime.transport;
 
-import io.realtime.internal.Durations;
-import io.realtime.internal.NamedThreadFactory;
+import io.realtime.internal.util.Durations;
+import io.realtime.internal.util.NamedThreadFactory;
 import io.realtime.time.TimeSource;
 import java.time.Duration;
 import java.util.ArrayDeque;

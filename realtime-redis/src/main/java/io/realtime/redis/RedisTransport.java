@@ -1,7 +1,7 @@
 package io.realtime.redis;
 
-import io.realtime.internal.Durations;
-import io.realtime.internal.NamedThreadFactory;
+import io.realtime.internal.util.Durations;
+import io.realtime.internal.util.NamedThreadFactory;
 import io.realtime.observe.RealtimeObserver;
 import io.realtime.redis.internal.ChannelSubscriber;
 import io.realtime.redis.internal.CommandLanes;

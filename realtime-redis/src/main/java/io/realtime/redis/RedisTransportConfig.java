@@ -1,6 +1,6 @@
 package io.realtime.redis;
 
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;

@@ -2,7 +2,7 @@ package io.realtime.broadcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.realtime.internal.broadcast.StreamFollower;
+import io.realtime.internal.stream.StreamFollower;
 import io.realtime.test.ManualTime;
 import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.StreamHistory;

@@ -8,7 +8,8 @@ import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.OutboundLimits;
 import io.realtime.connection.RegisteredConnection;
-import io.realtime.internal.OwnedScheduler;
+import io.realtime.internal.stream.StreamFollower;
+import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
@@ -156,7 +157,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
 
   private final Settings settings;
   private final MessageCodec codec;
-  private final OwnedScheduler scheduler;
+  private final OwnedScheduler<TaskScheduler> scheduler;
   private final ResilientSubscription subscription;
 
   private final StreamFollower follower;
@@ -200,7 +201,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     this.settings = settings;
     this.codec = settings.registry().codec();
     this.scheduler =
-        new OwnedScheduler(settings.scheduler(), "realtime-" + EventBroadcaster.SERVICE_NAME);
+        new OwnedScheduler<>(
+            settings.scheduler(), "realtime-" + EventBroadcaster.SERVICE_NAME, TaskScheduler::of);
     this.outbox = new Outbox(settings.outboxCapacity(), settings.transportChannel());
     int remembered = Math.max(settings.outboxCapacity(), MIN_LEDGER_CAPACITY);
     this.ledger = new DeliveryLedger(remembered);

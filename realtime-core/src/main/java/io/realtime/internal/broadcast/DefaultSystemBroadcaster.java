@@ -11,8 +11,8 @@ import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.RegisteredConnection;
-import io.realtime.internal.NamedThreadFactory;
-import io.realtime.internal.OwnedScheduler;
+import io.realtime.internal.util.NamedThreadFactory;
+import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
@@ -133,7 +133,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
 
   private final Settings settings;
   private final MessageCodec codec;
-  private final OwnedScheduler ownedScheduler;
+  private final OwnedScheduler<TaskScheduler> ownedScheduler;
   private final TaskScheduler scheduler;
   private final Executor sourceExecutor;
   private final ExecutorService ownedSourceExecutor;
@@ -151,7 +151,8 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
   public DefaultSystemBroadcaster(Settings settings) {
     this.settings = settings;
     this.codec = settings.registry().codec();
-    this.ownedScheduler = new OwnedScheduler(settings.scheduler(), "realtime-" + SERVICE_NAME);
+    this.ownedScheduler =
+        new OwnedScheduler<>(settings.scheduler(), "realtime-" + SERVICE_NAME, TaskScheduler::of);
     this.scheduler = ownedScheduler.scheduler();
     if (settings.sourceExecutor() == null) {
       ownedSourceExecutor =

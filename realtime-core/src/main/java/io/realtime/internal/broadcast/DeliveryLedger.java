@@ -1,6 +1,6 @@
 package io.realtime.internal.broadcast;
 
-import io.realtime.internal.TextCounts;
+import io.realtime.internal.util.TextCounts;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;

@@ -9,7 +9,7 @@ import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.OutboundLimits;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.connection.SubscriptionLimits;
-import io.realtime.internal.NamedThreadFactory;
+import io.realtime.internal.util.NamedThreadFactory;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;

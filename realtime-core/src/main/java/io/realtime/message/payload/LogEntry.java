@@ -2,7 +2,7 @@ package io.realtime.message.payload;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.realtime.internal.ImmutableJson;
+import io.realtime.internal.util.ImmutableJson;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;

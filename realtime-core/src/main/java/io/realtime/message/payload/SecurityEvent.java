@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.realtime.internal.ImmutableJson;
+import io.realtime.internal.util.ImmutableJson;
 import io.realtime.message.InvalidPayloadException;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -3,7 +3,7 @@ package io.realtime.metrics.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

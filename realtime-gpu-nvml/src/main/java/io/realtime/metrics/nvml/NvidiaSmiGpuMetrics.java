@@ -1,6 +1,6 @@
 package io.realtime.metrics.nvml;
 
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import io.realtime.metrics.GpuReading;
 import io.realtime.metrics.MetricSource;
 import java.io.IOException;

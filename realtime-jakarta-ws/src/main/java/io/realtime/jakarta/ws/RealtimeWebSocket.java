@@ -5,8 +5,8 @@ import io.realtime.admission.SlidingWindowRateLimiter;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
-import io.realtime.internal.Durations;
-import io.realtime.internal.OwnedScheduler;
+import io.realtime.internal.util.Durations;
+import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.jakarta.ws.internal.ConnectionCaps;
 import io.realtime.jakarta.ws.internal.Credentials;
 import io.realtime.jakarta.ws.internal.EndpointContext;
@@ -72,13 +72,14 @@ public final class RealtimeWebSocket implements AutoCloseable {
 
   private final List<ServerEndpointConfig> configs;
   private final MessageLimits messageLimits;
-  private final OwnedScheduler scheduler;
+  private final OwnedScheduler<TaskScheduler> scheduler;
   private final Executor resyncExecutor;
   private final ExecutorService ownedResyncExecutor;
 
   private RealtimeWebSocket(Builder builder) {
     this.messageLimits = MessageLimits.forMaxMessageChars(builder.maxMessageChars);
-    this.scheduler = new OwnedScheduler(builder.scheduler, "realtime-websocket");
+    this.scheduler =
+        new OwnedScheduler<>(builder.scheduler, "realtime-websocket", TaskScheduler::of);
     if (builder.resyncExecutor != null) {
       this.resyncExecutor = builder.resyncExecutor;
       this.ownedResyncExecutor = null;

@@ -1,6 +1,6 @@
 package io.realtime.metrics.postgres;
 
-import io.realtime.internal.Durations;
+import io.realtime.internal.util.Durations;
 import io.realtime.message.payload.PerformanceUpdate.Throughput;
 import io.realtime.message.payload.SystemStatus.CameraCounts;
 import io.realtime.metrics.MetricSource;

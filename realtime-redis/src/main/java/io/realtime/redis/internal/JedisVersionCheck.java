@@ -1,6 +1,6 @@
 package io.realtime.redis.internal;
 
-import io.realtime.internal.RequiredVersion;
+import io.realtime.internal.util.RequiredVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,19 +1,24 @@
-package io.realtime.internal;
+package io.realtime.internal.util;
 
-import io.realtime.time.TaskScheduler;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * The host's scheduler if it gave one, else a daemon thread of the component's own that {@link
  * #close()} stops.
  *
+ * <p>Generic in the scheduler type so that this ground-floor helper names no type of the project:
+ * callers pass {@code TaskScheduler::of} as the adapter.
+ *
  * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change
  * at any time.
+ *
+ * @param <S> the scheduler type the component uses
  */
-public final class OwnedScheduler implements AutoCloseable {
+public final class OwnedScheduler<S> implements AutoCloseable {
 
-  private final TaskScheduler scheduler;
+  private final S scheduler;
   private final ScheduledExecutorService owned;
 
   /**
@@ -21,14 +26,16 @@ public final class OwnedScheduler implements AutoCloseable {
    *
    * @param hostScheduler the host's scheduler, or {@code null}
    * @param threadName the name of the thread created when the host gave none
+   * @param adapter makes the scheduler type from the executor created when the host gave none
    */
-  public OwnedScheduler(TaskScheduler hostScheduler, String threadName) {
+  public OwnedScheduler(
+      S hostScheduler, String threadName, Function<ScheduledExecutorService, S> adapter) {
     if (hostScheduler != null) {
       this.scheduler = hostScheduler;
       this.owned = null;
     } else {
       this.owned = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory(threadName));
-      this.scheduler = TaskScheduler.of(owned);
+      this.scheduler = adapter.apply(owned);
     }
   }
 
@@ -37,7 +44,7 @@ public final class OwnedScheduler implements AutoCloseable {
    *
    * @return the scheduler
    */
-  public TaskScheduler scheduler() {
+  public S scheduler() {
     return scheduler;
   }
 

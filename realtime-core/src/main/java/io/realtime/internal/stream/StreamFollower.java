@@ -1,4 +1,4 @@
-package io.realtime.internal.broadcast;
+package io.realtime.internal.stream;
 
 import io.realtime.transport.StreamHistory;
 import io.realtime.transport.Transport;

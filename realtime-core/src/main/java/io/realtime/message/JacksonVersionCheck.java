@@ -1,4 +1,6 @@
-package io.realtime.internal;
+package io.realtime.message;
+
+import io.realtime.internal.util.RequiredVersion;
 
 /**
  * Checks, when the JSON codec is first made, that the Jackson on the class path is one realtime
@@ -6,10 +8,9 @@ package io.realtime.internal;
  * naming strategy to the parameters of records, so that messages lose their fields). Spring Boot
  * 4.0.7 manages Jackson 2.21.4, which works.
  *
- * <p>This class is internal and is hence not for public use. Its APIs are unstable and can change
- * at any time.
+ * <p>Package-private: the codec runs it; nothing else needs it.
  */
-public final class JacksonVersionCheck {
+final class JacksonVersionCheck {
 
   /** The Jackson version realtime is built and tested with, the one to recommend. */
   public static final String TESTED = "2.23.0";

@@ -1,4 +1,4 @@
-package io.realtime.internal;
+package io.realtime.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;

@@ -1,4 +1,4 @@
-package io.realtime.internal;
+package io.realtime.internal.util;
 
 import java.time.Duration;
 import java.util.Objects;

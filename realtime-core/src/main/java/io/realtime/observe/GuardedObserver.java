@@ -1,8 +1,5 @@
-package io.realtime.internal;
+package io.realtime.observe;
 
-import io.realtime.observe.RealtimeObserver;
-import io.realtime.observe.RefusalReason;
-import io.realtime.observe.ResyncOutcome;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -15,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * the host), and one escaping would leave a connection registered but unanswered or a connection's
  * writer dead.
  *
- * <p>This class is internal and is hence not for public use. Use {@link RealtimeObserver#guarded}.
+ * <p>Package-private: reached through {@link RealtimeObserver#guarded}.
  */
-public final class GuardedObserver implements RealtimeObserver {
+final class GuardedObserver implements RealtimeObserver {
 
   private static final Logger log = LoggerFactory.getLogger(GuardedObserver.class);
 
