@@ -65,9 +65,8 @@ class ArchitectureTest {
           "io.realtime.metrics.http.AiModelHealthSource",
           "io.realtime.metrics.nvml.HealthEndpointGpuMetrics",
           // Wire format outside the codec, to move into it (issue 18, "the codec owns every wire
-          // shape"): the system channels' origin wrapper, and the Java client's outgoing messages.
-          "io.realtime.internal.broadcast.DefaultSystemBroadcaster",
-          "io.realtime.client.RealtimeClient");
+          // shape"): the system channels' origin wrapper.
+          "io.realtime.internal.broadcast.DefaultSystemBroadcaster");
 
   private static final DescribedPredicate<JavaClass> FEATURE_IMPLEMENTATION =
       resideInAPackage(CORE_INTERNAL).and(resideOutsideOfPackage(GROUND_FLOOR));
@@ -192,33 +191,29 @@ class ArchitectureTest {
       public void check(JavaClass type, ConditionEvents events) {
         Stream.concat(type.getRawSuperclass().stream(), type.getRawInterfaces().stream())
             .filter(ArchitectureTest::isInternal)
-            .forEach(
-                supertype ->
-                    events.add(
-                        SimpleConditionEvent.violated(
-                            type, type.getName() + " extends " + supertype.getName())));
+            .forEach(supertype -> violated(events, type, "extends " + supertype.getName()));
         for (JavaCodeUnit member : type.getCodeUnits()) {
-          if (!isExposed(member.getModifiers())) {
-            continue;
+          if (isExposed(member.getModifiers())) {
+            Stream.concat(
+                    Stream.of(member.getRawReturnType()), member.getRawParameterTypes().stream())
+                .filter(ArchitectureTest::isInternal)
+                .forEach(
+                    internal ->
+                        violated(
+                            events, type, member.getFullName() + " names " + internal.getName()));
           }
-          Stream.concat(
-                  Stream.of(member.getRawReturnType()), member.getRawParameterTypes().stream())
-              .filter(ArchitectureTest::isInternal)
-              .forEach(
-                  internal ->
-                      events.add(
-                          SimpleConditionEvent.violated(
-                              type, member.getFullName() + " names " + internal.getName())));
         }
         for (JavaField field : type.getFields()) {
           if (isExposed(field.getModifiers()) && isInternal(field.getRawType())) {
-            events.add(
-                SimpleConditionEvent.violated(
-                    type, field.getFullName() + " is of " + field.getRawType().getName()));
+            violated(events, type, field.getFullName() + " is of " + field.getRawType().getName());
           }
         }
       }
     };
+  }
+
+  private static void violated(ConditionEvents events, JavaClass type, String what) {
+    events.add(SimpleConditionEvent.violated(type, type.getName() + ": " + what));
   }
 
   private static boolean isExposed(Set<JavaModifier> modifiers) {

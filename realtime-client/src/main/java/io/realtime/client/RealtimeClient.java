@@ -1,9 +1,9 @@
 package io.realtime.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.realtime.connection.SubscriptionLimits;
 import io.realtime.connection.Subscriptions;
+import io.realtime.internal.util.Backoff;
+import io.realtime.message.ClientMessage;
 import io.realtime.message.Envelope;
 import io.realtime.message.ErrorCode;
 import io.realtime.message.ErrorReply;
@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -93,8 +92,6 @@ public final class RealtimeClient implements AutoCloseable {
    * application that sends the same again must not loop fast).
    */
   private static final Set<Integer> HOLD_OFF_CODES = Set.of(1003, 1007, 1009, 1013);
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@link #confirmed} mirrors what the server accepted: the client's own limits do not apply. */
   private static final SubscriptionLimits UNBOUNDED =
@@ -439,15 +436,8 @@ public final class RealtimeClient implements AutoCloseable {
     return frames;
   }
 
-  private static String frame(String type, Map<String, Object> data) {
-    Map<String, Object> message = new LinkedHashMap<>();
-    message.put("type", type);
-    message.put("data", data);
-    try {
-      return JSON.writeValueAsString(message);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode a " + type + " request", e);
-    }
+  private String frame(String type, Map<String, Object> data) {
+    return codec.encodeClient(new ClientMessage(type, data));
   }
 
   private void attempt() {
@@ -529,7 +519,7 @@ public final class RealtimeClient implements AutoCloseable {
    * base * 2^(n-1))}.
    */
   static Duration backoffDelay(int n, Duration base, Duration cap, double random) {
-    long ceiling = Math.min(cap.toMillis(), doubled(base.toMillis(), n - 1));
+    long ceiling = Backoff.ceiling(base, cap, n - 1).toMillis();
     return Duration.ofMillis((long) (random * ceiling));
   }
 
@@ -539,15 +529,9 @@ public final class RealtimeClient implements AutoCloseable {
    * every refusal.
    */
   static Duration holdOffDelay(int n, Duration base, Duration cap, double random) {
-    long ceiling = Math.min(cap.toMillis(), doubled(base.toMillis(), n));
+    long ceiling = Backoff.ceiling(base, cap, n).toMillis();
     long floor = Math.max(base.toMillis(), ceiling / 2);
     return Duration.ofMillis(floor + (long) (random * (ceiling - floor)));
-  }
-
-  /** {@code millis * 2^times}, at most {@code 2^20} times, saturating instead of overflowing. */
-  private static long doubled(long millis, int times) {
-    int shift = Math.min(Math.max(times, 0), 20);
-    return millis > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : millis << shift;
   }
 
   private void callSafely(String name, Runnable callback) {
@@ -570,7 +554,7 @@ public final class RealtimeClient implements AutoCloseable {
       return;
     }
     if (message instanceof Ping ping) {
-      sendQuietly("{\"type\":\"pong\"}");
+      sendQuietly(codec.encodeClient(new ClientMessage("pong", null)));
       synchronized (this) {
         if (ping.lastSeq() > lastSeq && lastSeq > 0) {
           requestResync();

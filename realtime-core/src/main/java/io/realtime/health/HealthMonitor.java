@@ -1,9 +1,11 @@
 package io.realtime.health;
 
 import io.realtime.broadcast.Broadcaster;
+import io.realtime.internal.util.Backoff;
 import io.realtime.internal.util.Durations;
 import io.realtime.internal.util.NamedThreadFactory;
 import io.realtime.internal.util.OwnedScheduler;
+import io.realtime.internal.util.TimedCall;
 import io.realtime.message.Envelope;
 import io.realtime.message.payload.ServiceStatus;
 import io.realtime.time.TaskScheduler;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -138,24 +141,17 @@ public final class HealthMonitor implements AutoCloseable {
   /** Runs a check or restart off the scheduler, with a timeout; never completes exceptionally. */
   private <T> CompletableFuture<Outcome<T>> call(
       Callable<T> work, String timeoutMessage, String errorPrefix) {
-    CompletableFuture<Outcome<T>> outcome = new CompletableFuture<>();
-    TaskScheduler.Cancellable timer =
-        scheduler.schedule(
-            () -> outcome.complete(Outcome.failed(timeoutMessage, new TimeoutException())),
-            checkTimeout);
-    try {
-      executor.execute(
-          () -> {
-            try {
-              outcome.complete(Outcome.of(work.call()));
-            } catch (Exception e) {
-              outcome.complete(Outcome.failed(errorPrefix + e.getMessage(), e));
-            }
-          });
-    } catch (RuntimeException e) {
-      outcome.complete(Outcome.failed(errorPrefix + e.getMessage(), e));
-    }
-    return outcome.whenComplete((ignored, error) -> timer.cancel());
+    return TimedCall.<T>call(
+            work, executor, checkTimeout, (task, delay) -> scheduler.schedule(task, delay)::cancel)
+        .handle(
+            (value, error) -> {
+              if (error == null) {
+                return Outcome.of(value);
+              }
+              return error instanceof TimeoutException
+                  ? Outcome.failed(timeoutMessage, error)
+                  : Outcome.failed(errorPrefix + error.getMessage(), error);
+            });
   }
 
   private void handleCheck(
@@ -201,7 +197,7 @@ public final class HealthMonitor implements AutoCloseable {
           HealthEvent.Type.FAILURE);
       return;
     }
-    Duration delay = backoff.multipliedBy(1L << Math.min(failures - 1, 30));
+    Duration delay = Backoff.ceiling(backoff, Backoff.UNCAPPED, failures - 1);
     scheduler.schedule(() -> restart(service, failures), delay);
   }
 
@@ -313,11 +309,6 @@ public final class HealthMonitor implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
-  }
-
-  @FunctionalInterface
-  private interface Callable<T> {
-    T call() throws Exception;
   }
 
   private record Outcome<T>(T value, String error) {

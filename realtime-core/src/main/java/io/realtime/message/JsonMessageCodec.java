@@ -29,6 +29,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -111,6 +112,21 @@ public final class JsonMessageCodec implements MessageCodec {
       case MessageTypes.RESYNC_ACK -> read(root, ResyncAck.class);
       default -> envelope(root, type.asText());
     };
+  }
+
+  @Override
+  public String encodeClient(ClientMessage message) {
+    Map<String, Object> wire = new LinkedHashMap<>(4);
+    wire.put("type", message.type());
+    if (message.data() != null) {
+      wire.put("data", message.data());
+    }
+    try {
+      return mapper.writeValueAsString(wire);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "cannot encode a " + message.type() + " client message: " + e.getOriginalMessage(), e);
+    }
   }
 
   @Override

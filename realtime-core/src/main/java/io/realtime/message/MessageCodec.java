@@ -35,6 +35,21 @@ public interface MessageCodec {
   ClientMessage decodeClient(String text);
 
   /**
+   * Encodes a message a client sends ({@code subscribe}, {@code unsubscribe}, {@code resync},
+   * {@code pong}): {@code {"type":…,"data":…}}, without {@code data} when it is {@code null}.
+   * Clients written in Java use it so that no wire JSON is built outside the codec.
+   *
+   * @param message the message
+   * @return its wire text
+   * @throws UnsupportedOperationException if this codec writes no client messages (the default)
+   * @throws IllegalArgumentException if the message holds a value that cannot be written
+   */
+  default String encodeClient(ClientMessage message) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " does not encode client messages");
+  }
+
+  /**
    * Makes the wire text of an envelope from the text a publisher encoded for it, without decoding
    * and encoding the whole message: the stream position is spliced into the text. The result means
    * what {@code encode(((Envelope) decode(text)).withPosition(seq, epoch))} means (then {@code

@@ -169,4 +169,14 @@ class JsonMessageCodecTest {
     assertThat(codec.decode("{\"type\":\"x\",\"data\":{\"n\":1.7976931348623157e308}}"))
         .isEqualTo(Envelope.of("x", Map.of("n", Double.MAX_VALUE)));
   }
+
+  @Test
+  void clientMessagesAreEncodedByTheCodecAndReadBackAsSent() {
+    ClientMessage subscribe = new ClientMessage("subscribe", Map.of("events", List.of("alert.*")));
+    assertThat(codec.encodeClient(subscribe))
+        .isEqualTo("{\"type\":\"subscribe\",\"data\":{\"events\":[\"alert.*\"]}}");
+    assertThat(codec.decodeClient(codec.encodeClient(subscribe))).isEqualTo(subscribe);
+    assertThat(codec.encodeClient(new ClientMessage("pong", null)))
+        .isEqualTo("{\"type\":\"pong\"}");
+  }
 }

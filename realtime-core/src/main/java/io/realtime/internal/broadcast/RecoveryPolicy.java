@@ -1,5 +1,6 @@
 package io.realtime.internal.broadcast;
 
+import io.realtime.internal.util.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -53,11 +54,7 @@ public record RecoveryPolicy(int maxAttempts, Duration base, Duration cap, Rando
    * @return the delay with jitter
    */
   public Duration delay(int attempt) {
-    long baseNanos = base.toNanos();
-    long capped = cap.toNanos();
-    int shift = Math.min(Math.max(attempt - 1, 0), 62);
-    long exponential = baseNanos > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : baseNanos << shift;
-    long delay = Math.min(exponential, capped);
+    long delay = Backoff.ceiling(base, cap, attempt - 1).toNanos();
     double jitter = MIN_JITTER + random.nextDouble() * (MAX_JITTER - MIN_JITTER);
     return Duration.ofNanos(delay + (long) (delay * jitter));
   }

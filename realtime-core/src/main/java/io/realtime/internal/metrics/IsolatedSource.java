@@ -1,5 +1,6 @@
 package io.realtime.internal.metrics;
 
+import io.realtime.internal.util.TimedCall;
 import io.realtime.metrics.MetricSection;
 import io.realtime.metrics.MetricSource;
 import io.realtime.time.TaskScheduler;
@@ -66,30 +67,27 @@ public final class IsolatedSource<T> {
       return CompletableFuture.completedFuture(
           failed("its previous collection has not returned", null));
     }
-    CompletableFuture<T> reading = new CompletableFuture<>();
-    try {
-      executor.execute(
-          () -> {
-            try {
-              reading.complete(source.collect());
-            } catch (Exception | LinkageError e) {
-              reading.completeExceptionally(e);
-            } finally {
-              running.set(false);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      running.set(false);
-      return CompletableFuture.completedFuture(failed("the source executor is shut down", null));
-    }
-    TaskScheduler.Cancellable timer =
-        scheduler.schedule(() -> reading.completeExceptionally(new TimeoutException()), timeout);
+    CompletableFuture<T> reading =
+        TimedCall.call(
+            () -> {
+              try {
+                return source.collect();
+              } finally {
+                running.set(false);
+              }
+            },
+            executor,
+            timeout,
+            (task, delay) -> scheduler.schedule(task, delay)::cancel);
     return reading.handle(
         (value, error) -> {
-          timer.cancel();
           if (error == null) {
             recovered();
             return value;
+          }
+          if (error instanceof RejectedExecutionException) {
+            running.set(false);
+            return failed("the source executor is shut down", null);
           }
           return error instanceof TimeoutException
               ? failed("it did not answer within " + timeout, null)

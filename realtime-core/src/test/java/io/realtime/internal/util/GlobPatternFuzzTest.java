@@ -17,7 +17,8 @@ import java.util.Locale;
  * texts at the subscription limits (100 and 50 characters) must match within the time bound.
  *
  * <p>An input is the pattern, a newline, then the text. Seeds: {@code
- * src/test/resources/io/realtime/internal/util/GlobPatternFuzzTestInputs/matches/}; see docs/fuzzing.md.
+ * src/test/resources/io/realtime/internal/util/GlobPatternFuzzTestInputs/matches/}; see
+ * docs/fuzzing.md.
  */
 class GlobPatternFuzzTest {
 
