@@ -11,11 +11,9 @@ import io.realtime.test.delivery.Journal.Entry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,7 +52,6 @@ final class CheckerRun implements SimClient.Host, FaultContext {
   private final CountDownLatch faultsDone = new CountDownLatch(1);
   private final AtomicReference<Exception> faultError = new AtomicReference<>();
   private final AtomicBoolean churning = new AtomicBoolean(true);
-  private volatile boolean churnHeld;
   private volatile boolean stopping;
   private volatile boolean historyFailing;
   private volatile int dropOneIn;
@@ -205,9 +202,7 @@ final class CheckerRun implements SimClient.Host, FaultContext {
     schedule(
         () -> {
           if (churning.get()) {
-            if (!churnHeld) {
-              client.goAway();
-            }
+            client.goAway();
             churn(client, random);
           }
         },
@@ -492,43 +487,6 @@ final class CheckerRun implements SimClient.Host, FaultContext {
         client.stall(stalled);
       }
     }
-  }
-
-  @Override
-  public void holdChurn(boolean held) {
-    churnHeld = held;
-    note(held ? "reconnecting clients held connected" : "reconnecting clients released");
-  }
-
-  @Override
-  public void awaitClientsCaughtUp(Duration atMost) {
-    List<PublishRecord> started = List.copyOf(records);
-    await("clients caught up")
-        .atMost(atMost)
-        .pollInterval(Duration.ofMillis(20))
-        .until(() -> caughtUp(started));
-    note("clients caught up with " + started.size() + " publishes");
-  }
-
-  private boolean caughtUp(List<PublishRecord> started) {
-    if (!started.stream().allMatch(PublishRecord::done)
-        || !clients.stream().allMatch(SimClient::settled)) {
-      return false;
-    }
-    for (SimClient client : clients) {
-      Set<Long> got = new HashSet<>();
-      for (Entry entry : client.journal()) {
-        if (entry instanceof Delivered d && d.accepted()) {
-          got.add(d.eventId());
-        }
-      }
-      for (PublishRecord record : started) {
-        if (record.position() != null && !got.contains(record.id)) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.realtime.test.delivery;
 
-import java.time.Duration;
 import java.util.Random;
 
 /**
@@ -59,26 +58,6 @@ public interface FaultContext {
    * @param stalled whether they stall
    */
   void stallClients(ClientKind kind, boolean stalled);
-
-  /**
-   * Holds or releases the {@link ClientKind#RECONNECTING} clients' churn: while held, none goes
-   * away on its own (one away when the hold starts still reconnects and resyncs). For a fault after
-   * which only clients that followed the stream live can get every event: a backbone that loses
-   * what it acknowledged last (an asynchronous failover) leaves nothing to replay to a client away
-   * across it, which is then told, not given, what it missed.
-   *
-   * @param held whether the churn is held
-   */
-  void holdChurn(boolean held);
-
-  /**
-   * Waits until every publish started so far is answered and every client is connected, answered,
-   * and has received each of those events that was acknowledged.
-   *
-   * @param atMost the bound
-   * @throws org.awaitility.core.ConditionTimeoutException if not within the bound
-   */
-  void awaitClientsCaughtUp(Duration atMost);
 
   /**
    * Writes a line to the run's trace, with the time since the run started.
