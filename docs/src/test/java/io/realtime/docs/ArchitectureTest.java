@@ -53,8 +53,8 @@ class ArchitectureTest {
           "io.realtime.jobs.JobLogTail"); // follows a job's stream with the shared StreamFollower
 
   /**
-   * Where Jackson is used outside the codec today, each with the reason it is allowed or the work
-   * that removes it. The rule fails on any other class.
+   * Where Jackson is used outside the codec, each with the reason it is allowed. The rule fails on
+   * any other class.
    */
   private static final Set<String> JACKSON_OUTSIDE_THE_CODEC =
       Set.of(
@@ -63,10 +63,7 @@ class ArchitectureTest {
           "io.realtime.metrics.http.HttpProbe",
           "io.realtime.metrics.http.LlamaSlotsSource",
           "io.realtime.metrics.http.AiModelHealthSource",
-          "io.realtime.metrics.nvml.HealthEndpointGpuMetrics",
-          // Wire format outside the codec, to move into it (issue 18, "the codec owns every wire
-          // shape"): the system channels' origin wrapper.
-          "io.realtime.internal.broadcast.DefaultSystemBroadcaster");
+          "io.realtime.metrics.nvml.HealthEndpointGpuMetrics");
 
   private static final DescribedPredicate<JavaClass> FEATURE_IMPLEMENTATION =
       resideInAPackage(CORE_INTERNAL).and(resideOutsideOfPackage(GROUND_FLOOR));

@@ -1,10 +1,5 @@
 package io.realtime.internal.broadcast;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.realtime.breaker.CircuitBreaker;
 import io.realtime.breaker.CircuitBreakerRegistry;
 import io.realtime.broadcast.SystemBroadcaster;
@@ -16,6 +11,8 @@ import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
+import io.realtime.message.MessageFormatException;
+import io.realtime.message.OriginFrame;
 import io.realtime.message.SplicedEnvelope;
 import io.realtime.metrics.MetricSnapshot;
 import io.realtime.metrics.MetricSources;
@@ -25,7 +22,6 @@ import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.Transport;
 import io.realtime.transport.TransportMessage;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,9 +48,6 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
   static final String RECOVERED_MESSAGE = "System status broadcasting recovered.";
 
   private static final Logger log = LoggerFactory.getLogger(DefaultSystemBroadcaster.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ORIGIN = "_origin_instance";
-  private static final String PAYLOAD = "payload";
 
   /**
    * The broadcaster's settings.
@@ -128,8 +121,15 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
     }
   }
 
-  /** The latest snapshot, encoded once for every recipient. */
-  private record Latest(Instant collectedAt, EncodedMessage status, EncodedMessage performance) {}
+  /**
+   * The latest snapshot, encoded once for every recipient; the status envelope is kept beside its
+   * text for {@link #latestStatus()}.
+   */
+  private record Latest(
+      Instant collectedAt,
+      Envelope statusEnvelope,
+      EncodedMessage status,
+      EncodedMessage performance) {}
 
   private final Settings settings;
   private final MessageCodec codec;
@@ -241,16 +241,15 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
     if (closed) {
       return;
     }
-    EncodedMessage status =
-        EncodedMessage.encode(
-            Envelope.systemStatus(
-                PerformanceCollector.systemStatus(snapshot, settings.instanceId()),
-                snapshot.timestamp()),
-            codec);
+    Envelope statusEnvelope =
+        Envelope.systemStatus(
+            PerformanceCollector.systemStatus(snapshot, settings.instanceId()),
+            snapshot.timestamp());
+    EncodedMessage status = EncodedMessage.encode(statusEnvelope, codec);
     EncodedMessage performance =
         EncodedMessage.encode(
             Envelope.performanceUpdate(settings.performance().performanceUpdate(snapshot)), codec);
-    latest = new Latest(settings.timeSource().now(), status, performance);
+    latest = new Latest(settings.timeSource().now(), statusEnvelope, status, performance);
     settings.registry().broadcast(settings.clientChannel(), status);
     settings.registry().broadcast(settings.clientChannel(), performance);
     publish(settings.statusChannel(), status);
@@ -262,19 +261,12 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
     if (subscription.isDegraded()) {
       return;
     }
-    String wrapped =
-        "{\""
-            + ORIGIN
-            + "\":\""
-            + settings.instanceId()
-            + "\",\""
-            + PAYLOAD
-            + "\":"
-            + message.text()
-            + "}";
     CompletionStage<Void> sent;
     try {
-      sent = settings.transport().publish(channel, wrapped);
+      sent =
+          settings
+              .transport()
+              .publish(channel, OriginFrame.wrap(settings.instanceId(), message.text()));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -287,78 +279,34 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
         });
   }
 
-  /** Another instance's message: forwarded unless it is this instance's own echo. */
+  /**
+   * Another instance's message: dropped when it is this instance's own echo, else forwarded as its
+   * publisher encoded it, decoded and encoded only when the codec cannot forward its text.
+   */
   private void onTransportMessage(TransportMessage message) {
-    if (forwardedAsWritten(message)) {
-      return;
-    }
-    String payload = message.payload();
+    OriginFrame frame;
     try {
-      JsonNode root = JSON.readTree(payload);
-      if (root != null && root.isObject() && root.has(ORIGIN) && root.has(PAYLOAD)) {
-        if (settings.instanceId().equals(root.get(ORIGIN).asText())) {
-          return;
-        }
-        payload = JSON.writeValueAsString(root.get(PAYLOAD));
-      }
-    } catch (JsonProcessingException e) {
-      log.warn(
-          "Dropping an unreadable message on {}: {}", message.channel(), e.getOriginalMessage());
+      frame = OriginFrame.read(message.payload());
+    } catch (MessageFormatException e) {
+      log.warn("Dropping an unreadable message on {}: {}", message.channel(), e.getMessage());
       return;
     }
-    Message decoded = Payloads.decodeOrNull(codec, payload, message.channel());
+    if (settings.instanceId().equals(frame.origin())) {
+      return;
+    }
+    SplicedEnvelope forwarded = codec.splice(frame.payload(), null, null, false);
+    if (forwarded != null) {
+      settings
+          .registry()
+          .broadcast(
+              settings.clientChannel(),
+              EncodedMessage.ofText(forwarded.type(), forwarded.text(), null, null));
+      return;
+    }
+    Message decoded = Payloads.decodeOrNull(codec, frame.payload(), message.channel());
     if (decoded != null) {
       settings.registry().broadcast(settings.clientChannel(), decoded);
     }
-  }
-
-  /**
-   * The common case, without decoding: a message wrapped as {@link #publish} wraps it, {@code
-   * {"_origin_instance":"id","payload":{..}}} and nothing else, whose payload the codec can forward
-   * as its publisher encoded it. Dropped when it is this instance's own echo, else forwarded.
-   *
-   * @return whether it was handled; if not, the caller decodes it
-   */
-  private boolean forwardedAsWritten(TransportMessage message) {
-    String wrapped = message.payload();
-    String origin;
-    int start;
-    int end;
-    try (JsonParser parser = JSON.getFactory().createParser(wrapped)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT
-          || parser.nextToken() != JsonToken.FIELD_NAME
-          || !ORIGIN.equals(parser.currentName())
-          || parser.nextToken() != JsonToken.VALUE_STRING) {
-        return false;
-      }
-      origin = parser.getText();
-      if (parser.nextToken() != JsonToken.FIELD_NAME
-          || !PAYLOAD.equals(parser.currentName())
-          || parser.nextToken() != JsonToken.START_OBJECT) {
-        return false;
-      }
-      start = (int) parser.currentTokenLocation().getCharOffset();
-      parser.skipChildren();
-      end = (int) parser.currentLocation().getCharOffset();
-      if (parser.nextToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
-        return false;
-      }
-    } catch (IOException e) {
-      return false; // the caller reports it
-    }
-    if (settings.instanceId().equals(origin)) {
-      return true;
-    }
-    SplicedEnvelope forwarded = codec.splice(wrapped.substring(start, end), null, null, false);
-    if (forwarded == null) {
-      return false;
-    }
-    settings
-        .registry()
-        .broadcast(
-            settings.clientChannel(),
-            EncodedMessage.ofText(forwarded.type(), forwarded.text(), null, null));
-    return true;
   }
 
   @Override
@@ -397,9 +345,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
   @Override
   public Optional<Envelope> latestStatus() {
     Latest current = latest;
-    return current == null
-        ? Optional.empty()
-        : Optional.of((Envelope) codec.decode(current.status().text()));
+    return current == null ? Optional.empty() : Optional.of(current.statusEnvelope());
   }
 
   @Override
