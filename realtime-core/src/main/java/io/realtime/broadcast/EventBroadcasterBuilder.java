@@ -86,14 +86,8 @@ public final class EventBroadcasterBuilder
   public EventBroadcaster build() {
     return new DefaultEventBroadcaster(
         new DefaultEventBroadcaster.Settings(
-            transport,
-            registry,
+            channelSettings(transport, registry, clientChannel),
             transportChannel,
-            clientChannel,
-            breaker(),
-            timeSource(),
-            taskScheduler(),
-            recoveryPolicy(),
             outboxCapacity,
             registry.outboundLimits().maxBytes(),
             RealtimeObserver.guarded(observer)));

@@ -1,9 +1,12 @@
 package io.realtime.broadcast;
 
 import io.realtime.breaker.CircuitBreaker;
+import io.realtime.connection.ConnectionRegistry;
+import io.realtime.internal.broadcast.ChannelSettings;
 import io.realtime.internal.broadcast.RecoveryPolicy;
 import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
+import io.realtime.transport.Transport;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -110,6 +113,13 @@ public abstract class ResilientBroadcasterBuilder<B extends ResilientBroadcaster
     return self();
   }
 
+  /** The settings both broadcasters share, from this builder's options. */
+  ChannelSettings channelSettings(
+      Transport transport, ConnectionRegistry registry, String clientChannel) {
+    return new ChannelSettings(
+        transport, registry, clientChannel, breaker(), timeSource, scheduler, recoveryPolicy());
+  }
+
   RecoveryPolicy recoveryPolicy() {
     return new RecoveryPolicy(maxRecoveryAttempts, backoffBase, backoffCap, random);
   }
@@ -118,14 +128,6 @@ public abstract class ResilientBroadcasterBuilder<B extends ResilientBroadcaster
     return circuitBreaker != null
         ? circuitBreaker
         : CircuitBreaker.builder(breakerName).withTimeSource(timeSource).build();
-  }
-
-  TimeSource timeSource() {
-    return timeSource;
-  }
-
-  TaskScheduler taskScheduler() {
-    return scheduler;
   }
 
   static String requireName(String what, String value) {

@@ -159,21 +159,15 @@ public final class SystemBroadcasterBuilder
   public SystemBroadcaster build() {
     return new DefaultSystemBroadcaster(
         new DefaultSystemBroadcaster.Settings(
-            transport,
-            registry,
+            channelSettings(transport, registry, clientChannel),
             sources,
             interval,
             instanceId,
             publisher,
-            clientChannel,
             statusChannel,
             performanceChannel,
             performanceCollector,
-            breaker(),
             circuitBreakers,
-            timeSource(),
-            taskScheduler(),
-            sourceExecutor,
-            recoveryPolicy()));
+            sourceExecutor));
   }
 }

@@ -4,12 +4,10 @@ import io.realtime.breaker.CircuitBreaker;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.PublishReceipt;
 import io.realtime.connection.CloseReason;
-import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.OutboundLimits;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.internal.stream.StreamFollower;
-import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
@@ -18,10 +16,8 @@ import io.realtime.message.ResyncRequest;
 import io.realtime.observe.RealtimeObserver;
 import io.realtime.observe.ResyncOutcome;
 import io.realtime.time.TaskScheduler;
-import io.realtime.time.TimeSource;
 import io.realtime.transport.StreamHistory;
 import io.realtime.transport.StreamPosition;
-import io.realtime.transport.Transport;
 import io.realtime.transport.TransportException;
 import io.realtime.transport.TransportMessage;
 import java.time.Duration;
@@ -95,14 +91,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   /**
    * The broadcaster's settings.
    *
-   * @param transport the backbone
-   * @param registry the local connections
+   * @param channel the settings shared with the system broadcaster
    * @param transportChannel the stream channel
-   * @param clientChannel the registry channel
-   * @param breaker the breaker guarding the transport
-   * @param timeSource the clocks
-   * @param scheduler the host's scheduler, or {@code null} for an owned one
-   * @param recovery the retry policy
    * @param outboxCapacity how many local-only events wait for the transport, 0 for none
    * @param maxMessageBytes the largest message accepted, in UTF-8 bytes as delivered: the
    *     connections' outbound byte bound, since a larger message closes every connection it is sent
@@ -110,14 +100,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
    * @param observer who is told of resyncs, already guarded
    */
   public record Settings(
-      Transport transport,
-      ConnectionRegistry registry,
+      ChannelSettings channel,
       String transportChannel,
-      String clientChannel,
-      CircuitBreaker breaker,
-      TimeSource timeSource,
-      TaskScheduler scheduler,
-      RecoveryPolicy recovery,
       int outboxCapacity,
       long maxMessageBytes,
       RealtimeObserver observer) {
@@ -125,26 +109,15 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     /**
      * Checks that every required setting is present.
      *
-     * @param transport the backbone
-     * @param registry the local connections
+     * @param channel the settings shared with the system broadcaster
      * @param transportChannel the stream channel
-     * @param clientChannel the registry channel
-     * @param breaker the breaker guarding the transport
-     * @param timeSource the clocks
-     * @param scheduler the host's scheduler, or {@code null} for an owned one
-     * @param recovery the retry policy
      * @param outboxCapacity how many local-only events wait for the transport, 0 for none
      * @param maxMessageBytes the largest message accepted, in UTF-8 bytes as delivered
      * @param observer who is told of resyncs, already guarded
      */
     public Settings {
-      Objects.requireNonNull(transport, "transport");
-      Objects.requireNonNull(registry, "registry");
+      Objects.requireNonNull(channel, "channel");
       Objects.requireNonNull(transportChannel, "transportChannel");
-      Objects.requireNonNull(clientChannel, "clientChannel");
-      Objects.requireNonNull(breaker, "breaker");
-      Objects.requireNonNull(timeSource, "timeSource");
-      Objects.requireNonNull(recovery, "recovery");
       Objects.requireNonNull(observer, "observer");
       if (outboxCapacity < 0) {
         throw new IllegalArgumentException("outboxCapacity must be >= 0, got " + outboxCapacity);
@@ -156,9 +129,10 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   }
 
   private final Settings settings;
+  private final ChannelSettings shared;
   private final MessageCodec codec;
-  private final OwnedScheduler<TaskScheduler> scheduler;
-  private final ResilientSubscription subscription;
+  private final ResilientChannel resilient;
+  private final TaskScheduler scheduler;
 
   private final StreamFollower follower;
   private final Map<String, Long> replayedFrom = new ConcurrentHashMap<>();
@@ -199,10 +173,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
    */
   public DefaultEventBroadcaster(Settings settings) {
     this.settings = settings;
-    this.codec = settings.registry().codec();
-    this.scheduler =
-        new OwnedScheduler<>(
-            settings.scheduler(), "realtime-" + EventBroadcaster.SERVICE_NAME, TaskScheduler::of);
+    this.shared = settings.channel();
+    this.codec = shared.registry().codec();
     this.outbox = new Outbox(settings.outboxCapacity(), settings.transportChannel());
     int remembered = Math.max(settings.outboxCapacity(), MIN_LEDGER_CAPACITY);
     this.ledger = new DeliveryLedger(remembered);
@@ -215,30 +187,41 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
         };
     this.follower =
         new StreamFollower(
-            settings.transport(),
+            shared.transport(),
             settings.transportChannel(),
             this::deliver,
             this::forgetEpoch,
             this::onHole);
-    this.subscription =
-        new ResilientSubscription(
-            settings.transport(),
+    this.resilient =
+        new ResilientChannel(
+            shared,
             List.of(settings.transportChannel()),
             this::onTransportMessage,
-            settings.breaker(),
-            settings.recovery(),
-            scheduler.scheduler(),
-            new SubscriptionEvents());
+            new ResilientChannel.Notices(SERVICE_NAME, DEGRADED_MESSAGE, RECOVERED_MESSAGE),
+            new ResilientChannel.Hooks() {
+              @Override
+              public void onSubscribed() {
+                follower.catchUp(false);
+                scheduleFlush(Duration.ZERO);
+              }
+
+              @Override
+              public void onRecovered() {
+                // The flush waits for a closed breaker and no degraded mode: both hold only now.
+                scheduleFlush(Duration.ZERO);
+              }
+            });
+    this.scheduler = resilient.scheduler();
   }
 
   @Override
   public void start() {
     log.info(
         "Event broadcaster: {} channel {} -> clients on {}",
-        settings.transport().name(),
+        shared.transport().name(),
         settings.transportChannel(),
-        settings.clientChannel());
-    subscription.start();
+        shared.clientChannel());
+    resilient.start();
   }
 
   @Override
@@ -256,7 +239,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     String text = codec.encode(message);
     requireDeliverable(message.type(), text);
     Outbox.Entry entry = new Outbox.Entry(UUID.randomUUID().toString(), text, true);
-    if (subscription.isDegraded() || settings.breaker().state() != CircuitBreaker.State.CLOSED) {
+    if (resilient.isDegraded() || shared.breaker().state() != CircuitBreaker.State.CLOSED) {
       return publishLocally(text, enqueue(entry));
     }
     if (!follower.hasStarted()) {
@@ -284,7 +267,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     ledger.appending(text);
     CompletionStage<StreamPosition> appended;
     try {
-      appended = settings.transport().append(settings.transportChannel(), text, entry.id());
+      appended = shared.transport().append(settings.transportChannel(), text, entry.id());
     } catch (TransportException e) {
       appended = CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
@@ -296,10 +279,10 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
             (position, error) -> {
               if (error == null) {
                 ledger.appended(text);
-                subscription.recordSuccess();
+                resilient.recordSuccess();
                 return CompletableFuture.completedFuture(new PublishReceipt(position, false));
               }
-              subscription.recordFailure(error);
+              resilient.recordFailure(error);
               long mark = outbox.isEnabled() ? markPresent() : DeliveryLedger.NOT_DELIVERED;
               if (ledger.appendFailed(text, mark) && outbox.isEnabled()) {
                 // The stream carried an identical event meanwhile: this append's own, stored
@@ -378,8 +361,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
    */
   private long markPresent() {
     long mark = localDeliveries.incrementAndGet();
-    for (RegisteredConnection connection :
-        settings.registry().connections(settings.clientChannel())) {
+    for (RegisteredConnection connection : shared.registry().connections(shared.clientChannel())) {
       String id = connection.id();
       if (presentSince.putIfAbsent(id, mark) == null) {
         connection.closeFuture().thenRun(() -> presentSince.remove(id, mark));
@@ -414,7 +396,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   private void sendToPresent(String type, Supplier<EncodedMessage> encode, LongPredicate present) {
     EncodedMessage encoded = null;
     for (RegisteredConnection recipient :
-        settings.registry().recipients(settings.clientChannel(), type)) {
+        shared.registry().recipients(shared.clientChannel(), type)) {
       Long since = presentSince.get(recipient.id());
       if (since != null && present.test(since)) {
         if (encoded == null) {
@@ -484,7 +466,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   private void deliverLocally(String payload) {
     Message message = decode(payload);
     if (message != null) {
-      settings.registry().broadcast(settings.clientChannel(), message);
+      shared.registry().broadcast(shared.clientChannel(), message);
     }
   }
 
@@ -513,17 +495,15 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     }
     EncodedMessage spliced = spliced(message, false);
     if (spliced != null) {
-      settings.registry().broadcast(settings.clientChannel(), spliced);
+      shared.registry().broadcast(shared.clientChannel(), spliced);
       return;
     }
     Message decoded = decode(message.payload());
     if (decoded instanceof Envelope envelope) {
       Envelope positioned = envelope.withPosition(message.seq(), message.epoch());
-      settings
-          .registry()
-          .broadcast(settings.clientChannel(), EncodedMessage.encode(positioned, codec));
+      shared.registry().broadcast(shared.clientChannel(), EncodedMessage.encode(positioned, codec));
     } else if (decoded != null) {
-      settings.registry().broadcast(settings.clientChannel(), decoded);
+      shared.registry().broadcast(shared.clientChannel(), decoded);
     }
   }
 
@@ -604,9 +584,9 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       RegisteredConnection connection, ResyncRequest request, String followedEpoch) {
     boolean knownEpoch = request.epoch() == null || request.epoch().equals(followedEpoch);
     long offset = knownEpoch ? Math.max(0, request.lastSequence()) : 0;
-    StreamHistory history = settings.transport().since(settings.transportChannel(), offset);
+    StreamHistory history = shared.transport().since(settings.transportChannel(), offset);
     if (offset > 0 && request.epoch() != null && !request.epoch().equals(history.epoch())) {
-      history = settings.transport().since(settings.transportChannel(), 0);
+      history = shared.transport().since(settings.transportChannel(), 0);
     }
     boolean sameEpoch = request.epoch() == null || request.epoch().equals(history.epoch());
     long from = sameEpoch ? request.lastSequence() : 0;
@@ -648,7 +628,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   /** Whether a broadcast of {@code type} reaches the connection: the registry's own test. */
   private boolean receives(RegisteredConnection connection, String type) {
     for (RegisteredConnection recipient :
-        settings.registry().recipients(connection.channel(), type)) {
+        shared.registry().recipients(connection.channel(), type)) {
       if (recipient.id().equals(connection.id())) {
         return true;
       }
@@ -760,11 +740,11 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
    * delivered: a closing connection takes no more messages.
    */
   private void onHole(String reason) {
-    var connections = settings.registry().connections(settings.clientChannel());
+    var connections = shared.registry().connections(shared.clientChannel());
     log.warn(
         "Closing the {} connections of {} with 1013 so that their clients resync: {}",
         connections.size(),
-        settings.clientChannel(),
+        shared.clientChannel(),
         reason);
     for (RegisteredConnection connection : connections) {
       connection.close(MISSED_EVENTS);
@@ -777,7 +757,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       catchUpPending = true;
       retries = ++catchUpRetries;
     }
-    scheduler.scheduler().schedule(this::retryCatchUp, settings.recovery().delay(retries));
+    scheduler.schedule(this::retryCatchUp, shared.recovery().delay(retries));
   }
 
   /**
@@ -788,7 +768,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     synchronized (scheduling) {
       catchUpPending = false;
     }
-    if (!closed && subscription.isActive() && follower.catchUp(false)) {
+    if (!closed && resilient.isActive() && follower.catchUp(false)) {
       synchronized (scheduling) {
         catchUpRetries = 0;
       }
@@ -804,7 +784,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       }
       flushPending = true;
     }
-    scheduler.scheduler().schedule(this::flushNext, delay);
+    scheduler.schedule(this::flushNext, delay);
   }
 
   /**
@@ -819,8 +799,8 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     if (entry == null
         || closed
         || !follower.hasStarted()
-        || subscription.isDegraded()
-        || settings.breaker().state() != CircuitBreaker.State.CLOSED) {
+        || resilient.isDegraded()
+        || shared.breaker().state() != CircuitBreaker.State.CLOSED) {
       if (entry != null) {
         outbox.done(entry, false);
       }
@@ -830,7 +810,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     CompletableFuture<StreamPosition> appended;
     try {
       appended =
-          settings
+          shared
               .transport()
               .append(settings.transportChannel(), entry.text(), entry.id())
               .toCompletableFuture();
@@ -847,15 +827,15 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
                     settings.transportChannel(),
                     error.toString());
                 outbox.done(entry, false);
-                subscription.recordFailure(error);
+                resilient.recordFailure(error);
                 flushStopped(false);
-                scheduleFlush(settings.recovery().delay(1));
+                scheduleFlush(shared.recovery().delay(1));
                 return;
               }
-              subscription.recordSuccess();
+              resilient.recordSuccess();
               outbox.done(entry, true);
               flushed++;
-              scheduler.scheduler().schedule(this::flushNext, Duration.ZERO);
+              scheduler.schedule(this::flushNext, Duration.ZERO);
             });
   }
 
@@ -892,33 +872,27 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
 
   @Override
   public String clientChannel() {
-    return settings.clientChannel();
+    return shared.clientChannel();
   }
 
   @Override
   public boolean isDegraded() {
-    return subscription.isDegraded();
+    return resilient.isDegraded();
   }
 
   @Override
   public boolean isLive() {
-    return follower.hasStarted() && subscription.isActive() && !subscription.isDegraded();
+    return follower.hasStarted() && resilient.isActive() && !resilient.isDegraded();
   }
 
   @Override
   public CircuitBreaker circuitBreaker() {
-    return settings.breaker();
+    return shared.breaker();
   }
 
   @Override
   public Optional<Envelope> degradedNotice() {
-    return isDegraded()
-        ? Optional.of(degradedEnvelope(settings.breaker().state()))
-        : Optional.empty();
-  }
-
-  private static Envelope degradedEnvelope(CircuitBreaker.State state) {
-    return Payloads.notice(SERVICE_NAME, "degraded", DEGRADED_MESSAGE, state);
+    return resilient.degradedNotice();
   }
 
   @Override
@@ -933,32 +907,6 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
           left,
           settings.transportChannel());
     }
-    subscription.close();
-    scheduler.close();
-  }
-
-  private final class SubscriptionEvents implements ResilientSubscription.Events {
-    @Override
-    public void onSubscribed() {
-      follower.catchUp(false);
-      scheduleFlush(Duration.ZERO);
-    }
-
-    @Override
-    public void onDegraded(CircuitBreaker.State breakerState) {
-      settings.registry().broadcast(settings.clientChannel(), degradedEnvelope(breakerState));
-    }
-
-    @Override
-    public void onRecovered() {
-      settings
-          .registry()
-          .broadcast(
-              settings.clientChannel(),
-              Payloads.notice(
-                  SERVICE_NAME, "healthy", RECOVERED_MESSAGE, settings.breaker().state()));
-      // The flush waits for a closed breaker and no degraded mode: both hold only now.
-      scheduleFlush(Duration.ZERO);
-    }
+    resilient.close();
   }
 }

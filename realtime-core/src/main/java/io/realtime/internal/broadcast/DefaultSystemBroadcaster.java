@@ -3,11 +3,9 @@ package io.realtime.internal.broadcast;
 import io.realtime.breaker.CircuitBreaker;
 import io.realtime.breaker.CircuitBreakerRegistry;
 import io.realtime.broadcast.SystemBroadcaster;
-import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.EncodedMessage;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.internal.util.NamedThreadFactory;
-import io.realtime.internal.util.OwnedScheduler;
 import io.realtime.message.Envelope;
 import io.realtime.message.Message;
 import io.realtime.message.MessageCodec;
@@ -19,8 +17,6 @@ import io.realtime.metrics.MetricSources;
 import io.realtime.metrics.PerformanceCollector;
 import io.realtime.metrics.PerformanceHistory;
 import io.realtime.time.TaskScheduler;
-import io.realtime.time.TimeSource;
-import io.realtime.transport.Transport;
 import io.realtime.transport.TransportMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,72 +48,50 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
   /**
    * The broadcaster's settings.
    *
-   * @param transport the backbone
-   * @param registry the local connections
+   * @param channel the settings shared with the event broadcaster
    * @param sources the metric sources
    * @param interval the collection interval
    * @param instanceId this instance's id
    * @param publisher whether to collect without local clients
-   * @param clientChannel the registry channel
    * @param statusChannel the transport channel of {@code system_status}
    * @param performanceChannel the transport channel of {@code performance_update}
    * @param performance the performance collector
-   * @param breaker the breaker on the listener
    * @param circuitBreakers the registry reported by {@code circuit_breaker_update}, or {@code null}
-   * @param timeSource the clocks
-   * @param scheduler the host's scheduler, or {@code null} for an owned one
    * @param sourceExecutor the host's source executor, or {@code null} for an owned one
-   * @param recovery the retry policy
    */
   public record Settings(
-      Transport transport,
-      ConnectionRegistry registry,
+      ChannelSettings channel,
       MetricSources sources,
       Duration interval,
       String instanceId,
       boolean publisher,
-      String clientChannel,
       String statusChannel,
       String performanceChannel,
       PerformanceCollector performance,
-      CircuitBreaker breaker,
       CircuitBreakerRegistry circuitBreakers,
-      TimeSource timeSource,
-      TaskScheduler scheduler,
-      Executor sourceExecutor,
-      RecoveryPolicy recovery) {
+      Executor sourceExecutor) {
 
     /**
      * Checks that every required setting is present.
      *
-     * @param transport the backbone
-     * @param registry the local connections
+     * @param channel the settings shared with the event broadcaster
      * @param sources the metric sources
      * @param interval the collection interval
      * @param instanceId this instance's id
      * @param publisher whether to collect without local clients
-     * @param clientChannel the registry channel
      * @param statusChannel the transport channel of {@code system_status}
      * @param performanceChannel the transport channel of {@code performance_update}
      * @param performance the performance collector
-     * @param breaker the breaker on the listener
      * @param circuitBreakers the registry reported by {@code circuit_breaker_update}, or {@code
      *     null}
-     * @param timeSource the clocks
-     * @param scheduler the host's scheduler, or {@code null} for an owned one
      * @param sourceExecutor the host's source executor, or {@code null} for an owned one
-     * @param recovery the retry policy
      */
     public Settings {
-      Objects.requireNonNull(transport, "transport");
-      Objects.requireNonNull(registry, "registry");
+      Objects.requireNonNull(channel, "channel");
       Objects.requireNonNull(sources, "sources");
       Objects.requireNonNull(interval, "interval");
       Objects.requireNonNull(instanceId, "instanceId");
       Objects.requireNonNull(performance, "performance");
-      Objects.requireNonNull(breaker, "breaker");
-      Objects.requireNonNull(timeSource, "timeSource");
-      Objects.requireNonNull(recovery, "recovery");
     }
   }
 
@@ -133,11 +107,11 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
 
   private final Settings settings;
   private final MessageCodec codec;
-  private final OwnedScheduler<TaskScheduler> ownedScheduler;
+  private final ChannelSettings shared;
   private final TaskScheduler scheduler;
   private final Executor sourceExecutor;
   private final ExecutorService ownedSourceExecutor;
-  private final ResilientSubscription subscription;
+  private final ResilientChannel resilient;
   private final AtomicReference<CompletableFuture<Void>> collecting = new AtomicReference<>();
   private volatile Latest latest;
   private volatile boolean closed;
@@ -150,10 +124,16 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
    */
   public DefaultSystemBroadcaster(Settings settings) {
     this.settings = settings;
-    this.codec = settings.registry().codec();
-    this.ownedScheduler =
-        new OwnedScheduler<>(settings.scheduler(), "realtime-" + SERVICE_NAME, TaskScheduler::of);
-    this.scheduler = ownedScheduler.scheduler();
+    this.shared = settings.channel();
+    this.codec = shared.registry().codec();
+    this.resilient =
+        new ResilientChannel(
+            shared,
+            List.of(settings.statusChannel(), settings.performanceChannel()),
+            this::onTransportMessage,
+            new ResilientChannel.Notices(SERVICE_NAME, DEGRADED_MESSAGE, RECOVERED_MESSAGE),
+            ResilientChannel.Hooks.NONE);
+    this.scheduler = resilient.scheduler();
     if (settings.sourceExecutor() == null) {
       ownedSourceExecutor =
           Executors.newCachedThreadPool(new NamedThreadFactory("realtime-metric-source"));
@@ -162,18 +142,9 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
       ownedSourceExecutor = null;
       sourceExecutor = settings.sourceExecutor();
     }
-    this.subscription =
-        new ResilientSubscription(
-            settings.transport(),
-            List.of(settings.statusChannel(), settings.performanceChannel()),
-            this::onTransportMessage,
-            settings.breaker(),
-            settings.recovery(),
-            scheduler,
-            new SubscriptionEvents());
     if (settings.circuitBreakers() != null) {
-      if (settings.circuitBreakers().find(settings.breaker().name()).isEmpty()) {
-        settings.circuitBreakers().register(settings.breaker());
+      if (settings.circuitBreakers().find(shared.breaker().name()).isEmpty()) {
+        settings.circuitBreakers().register(shared.breaker());
       }
       settings
           .circuitBreakers()
@@ -190,7 +161,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
         settings.statusChannel(),
         settings.performanceChannel(),
         settings.publisher() ? " (publisher)" : "");
-    subscription.start();
+    resilient.start();
     scheduleTick(Duration.ZERO);
   }
 
@@ -202,7 +173,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
 
   private void tick() {
     try {
-      if (settings.publisher() || settings.registry().count(settings.clientChannel()) > 0) {
+      if (settings.publisher() || shared.registry().count(shared.clientChannel()) > 0) {
         collectNow();
       }
     } catch (RuntimeException e) {
@@ -223,7 +194,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
       if (collecting.compareAndSet(running, next)) {
         settings
             .sources()
-            .collect(sourceExecutor, scheduler, settings.timeSource())
+            .collect(sourceExecutor, scheduler, shared.timeSource())
             .thenAccept(this::broadcastSnapshot)
             .whenComplete(
                 (ignored, error) -> {
@@ -249,22 +220,22 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
     EncodedMessage performance =
         EncodedMessage.encode(
             Envelope.performanceUpdate(settings.performance().performanceUpdate(snapshot)), codec);
-    latest = new Latest(settings.timeSource().now(), statusEnvelope, status, performance);
-    settings.registry().broadcast(settings.clientChannel(), status);
-    settings.registry().broadcast(settings.clientChannel(), performance);
+    latest = new Latest(shared.timeSource().now(), statusEnvelope, status, performance);
+    shared.registry().broadcast(shared.clientChannel(), status);
+    shared.registry().broadcast(shared.clientChannel(), performance);
     publish(settings.statusChannel(), status);
     publish(settings.performanceChannel(), performance);
   }
 
   /** Publishes to the other instances, wrapped with this instance's id; skipped while degraded. */
   private void publish(String channel, EncodedMessage message) {
-    if (subscription.isDegraded()) {
+    if (resilient.isDegraded()) {
       return;
     }
     CompletionStage<Void> sent;
     try {
       sent =
-          settings
+          shared
               .transport()
               .publish(channel, OriginFrame.wrap(settings.instanceId(), message.text()));
     } catch (RuntimeException e) {
@@ -274,7 +245,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
         (ignored, error) -> {
           if (error != null) {
             log.debug("Publishing {} to {} failed: {}", message.type(), channel, error.toString());
-            subscription.recordFailure(error);
+            resilient.recordFailure(error);
           }
         });
   }
@@ -296,33 +267,30 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
     }
     SplicedEnvelope forwarded = codec.splice(frame.payload(), null, null, false);
     if (forwarded != null) {
-      settings
+      shared
           .registry()
           .broadcast(
-              settings.clientChannel(),
+              shared.clientChannel(),
               EncodedMessage.ofText(forwarded.type(), forwarded.text(), null, null));
       return;
     }
     Message decoded = Payloads.decodeOrNull(codec, frame.payload(), message.channel());
     if (decoded != null) {
-      settings.registry().broadcast(settings.clientChannel(), decoded);
+      shared.registry().broadcast(shared.clientChannel(), decoded);
     }
   }
 
   @Override
   public void onConnect(RegisteredConnection connection) {
     Latest current = latest;
-    Instant freshAfter = settings.timeSource().now().minus(settings.interval().multipliedBy(2));
+    Instant freshAfter = shared.timeSource().now().minus(settings.interval().multipliedBy(2));
     if (current != null && current.collectedAt().isAfter(freshAfter)) {
       connection.send(current.status());
       connection.send(current.performance());
     } else {
       collectNow();
     }
-    if (subscription.isDegraded()) {
-      connection.send(
-          Payloads.notice(SERVICE_NAME, "degraded", DEGRADED_MESSAGE, settings.breaker().state()));
-    }
+    resilient.degradedNotice().ifPresent(connection::send);
   }
 
   @Override
@@ -333,7 +301,7 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
     EncodedMessage update =
         EncodedMessage.encode(
             Envelope.circuitBreakerUpdate(settings.circuitBreakers().update()), codec);
-    settings.registry().broadcast(settings.clientChannel(), update);
+    shared.registry().broadcast(shared.clientChannel(), update);
     publish(settings.statusChannel(), update);
   }
 
@@ -355,17 +323,17 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
 
   @Override
   public boolean isDegraded() {
-    return subscription.isDegraded();
+    return resilient.isDegraded();
   }
 
   @Override
   public boolean isLive() {
-    return subscription.isActive() && !subscription.isDegraded();
+    return resilient.isActive() && !resilient.isDegraded();
   }
 
   @Override
   public CircuitBreaker circuitBreaker() {
-    return settings.breaker();
+    return shared.breaker();
   }
 
   @Override
@@ -379,34 +347,9 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
         nextTick.cancel();
       }
     }
-    subscription.close();
-    ownedScheduler.close();
+    resilient.close();
     if (ownedSourceExecutor != null) {
       ownedSourceExecutor.shutdownNow();
-    }
-  }
-
-  private final class SubscriptionEvents implements ResilientSubscription.Events {
-    @Override
-    public void onSubscribed() {}
-
-    @Override
-    public void onDegraded(CircuitBreaker.State breakerState) {
-      settings
-          .registry()
-          .broadcast(
-              settings.clientChannel(),
-              Payloads.notice(SERVICE_NAME, "degraded", DEGRADED_MESSAGE, breakerState));
-    }
-
-    @Override
-    public void onRecovered() {
-      settings
-          .registry()
-          .broadcast(
-              settings.clientChannel(),
-              Payloads.notice(
-                  SERVICE_NAME, "healthy", RECOVERED_MESSAGE, settings.breaker().state()));
     }
   }
 }
