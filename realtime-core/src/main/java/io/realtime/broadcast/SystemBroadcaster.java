@@ -77,6 +77,15 @@ public interface SystemBroadcaster extends AutoCloseable {
   CompletionStage<Void> collectNow();
 
   /**
+   * Returns the registry channel whose connections this broadcaster serves, {@value
+   * #DEFAULT_CLIENT_CHANNEL} unless the builder was given another; the {@code /ws/system} endpoint
+   * registers its connections there.
+   *
+   * @return the channel
+   */
+  String clientChannel();
+
+  /**
    * Returns this instance's id, carried in {@code system_status.instance} and in the origin
    * wrapper.
    *

@@ -306,6 +306,11 @@ public final class DefaultSystemBroadcaster implements SystemBroadcaster {
   }
 
   @Override
+  public String clientChannel() {
+    return shared.clientChannel();
+  }
+
+  @Override
   public String instanceId() {
     return settings.instanceId();
   }

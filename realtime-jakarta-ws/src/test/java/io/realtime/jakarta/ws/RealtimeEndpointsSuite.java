@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.realtime.admission.SlidingWindowRateLimiter;
 import io.realtime.broadcast.EventBroadcaster;
+import io.realtime.broadcast.EventBroadcasterBuilder;
 import io.realtime.broadcast.SystemBroadcaster;
+import io.realtime.broadcast.SystemBroadcasterBuilder;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.jobs.JobLogEmitter;
 import io.realtime.message.Envelope;
@@ -40,6 +42,7 @@ abstract class RealtimeEndpointsSuite {
   private final InMemoryTransport transport = backbone.transport;
   private final ConnectionRegistry registry = backbone.registry;
   private EventBroadcaster events;
+  private SystemBroadcaster system;
   private JobLogEmitter jobs;
   private int port;
 
@@ -49,16 +52,27 @@ abstract class RealtimeEndpointsSuite {
   }
 
   private void start(Consumer<RealtimeWebSocket.Builder> options) throws Exception {
-    events = EventBroadcaster.builder(transport, registry).build();
+    start(eventOptions -> {}, systemOptions -> {}, options);
+  }
+
+  private void start(
+      Consumer<EventBroadcasterBuilder> eventOptions,
+      Consumer<SystemBroadcasterBuilder> systemOptions,
+      Consumer<RealtimeWebSocket.Builder> options)
+      throws Exception {
+    EventBroadcasterBuilder eventBuilder = EventBroadcaster.builder(transport, registry);
+    eventOptions.accept(eventBuilder);
+    events = eventBuilder.build();
     events.start();
     closeables.add(events);
-    SystemBroadcaster system =
+    SystemBroadcasterBuilder systemBuilder =
         SystemBroadcaster.builder(
                 transport,
                 registry,
                 MetricSources.builder().host(() -> new HostStats(1.0, 2.0, 4.0, 8.0, 16.0)).build())
-            .instanceId("node-it")
-            .build();
+            .instanceId("node-it");
+    systemOptions.accept(systemBuilder);
+    system = systemBuilder.build();
     system.start();
     closeables.add(system);
     jobs = new JobLogEmitter(transport, MessageCodec.json(), TimeSource.system());
@@ -107,6 +121,29 @@ abstract class RealtimeEndpointsSuite {
     assertThat(client.awaitMessage(m -> m.contains("\"type\":\"event\"")))
         .contains("\"summary\":\"event 1\"")
         .contains("\"seq\":1");
+  }
+
+  @Test
+  void theEndpointsServeTheClientChannelsTheBroadcastersWereGiven() throws Exception {
+    start(
+        eventOptions -> eventOptions.clientChannel("alerts"),
+        systemOptions -> systemOptions.clientChannel("status"),
+        options -> {});
+    TestClient status = client("/ws/system");
+    TestClient alerts = client("/ws/events");
+    await()
+        .atMost(WAIT)
+        .until(() -> registry.count("status") == 1 && registry.count("alerts") == 1);
+    status.awaitMessage(m -> m.contains("\"type\":\"system_status\""));
+
+    publish(1);
+    system.collectNow().toCompletableFuture().join();
+
+    assertThat(alerts.awaitMessage(m -> m.contains("\"type\":\"event\""))).contains("event 1");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> status.received.stream().filter(m -> m.contains("system_status")).count() >= 2);
   }
 
   @Test

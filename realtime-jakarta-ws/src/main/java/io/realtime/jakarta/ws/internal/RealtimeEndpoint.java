@@ -130,7 +130,7 @@ public final class RealtimeEndpoint extends Endpoint {
   private String channel(String jobId) {
     return switch (kind) {
       case EVENTS -> context.events().clientChannel();
-      case SYSTEM -> "system";
+      case SYSTEM -> context.system().clientChannel();
       case JOB_LOGS -> "job:" + jobId;
     };
   }
