@@ -13,6 +13,11 @@ public final class JobIds {
   /** The longest job id. */
   public static final int MAX_LENGTH = 128;
 
+  /** The default pattern of a job's log channel, the original system's. */
+  public static final String DEFAULT_LOG_CHANNEL = "job:{id}:logs";
+
+  private static final String ID = "{id}";
+
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private JobIds() {}
@@ -51,13 +56,46 @@ public final class JobIds {
   }
 
   /**
-   * Returns the transport channel of a job's logs.
+   * Returns the transport channel of a job's logs under the default pattern, {@value
+   * #DEFAULT_LOG_CHANNEL}.
    *
    * @param jobId a valid job id
    * @return {@code job:{job_id}:logs}
    * @throws IllegalArgumentException if the id is invalid
    */
   public static String logChannel(String jobId) {
-    return "job:" + requireValid(jobId) + ":logs";
+    return logChannel(DEFAULT_LOG_CHANNEL, jobId);
+  }
+
+  /**
+   * Returns the transport channel of a job's logs under a pattern.
+   *
+   * @param pattern a pattern that {@link #requireLogChannelPattern} accepts
+   * @param jobId a valid job id
+   * @return the pattern with {@code {id}} replaced by the id
+   * @throws IllegalArgumentException if the id is invalid
+   */
+  public static String logChannel(String pattern, String jobId) {
+    return pattern.replace(ID, requireValid(jobId));
+  }
+
+  /**
+   * Checks a pattern of job-log channels: not blank, no whitespace, and {@code {id}} exactly once,
+   * so that every job has its own channel.
+   *
+   * @param pattern the candidate, for example {@code app1:job:{id}:logs}
+   * @return {@code pattern}
+   * @throws IllegalArgumentException naming the bad pattern and the rule
+   */
+  public static String requireLogChannelPattern(String pattern) {
+    if (pattern == null
+        || pattern.isBlank()
+        || pattern.chars().anyMatch(Character::isWhitespace)
+        || pattern.indexOf(ID) < 0
+        || pattern.indexOf(ID) != pattern.lastIndexOf(ID)) {
+      throw new IllegalArgumentException(
+          "logChannel must contain {id} exactly once and no whitespace, got '" + pattern + "'");
+    }
+    return pattern;
   }
 }

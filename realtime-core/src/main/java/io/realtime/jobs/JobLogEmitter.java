@@ -2,6 +2,7 @@ package io.realtime.jobs;
 
 import io.realtime.breaker.CircuitBreaker;
 import io.realtime.connection.OutboundLimits;
+import io.realtime.connection.RegisteredConnection;
 import io.realtime.internal.util.Durations;
 import io.realtime.internal.util.NamedThreadFactory;
 import io.realtime.internal.util.OwnedScheduler;
@@ -149,6 +150,7 @@ public final class JobLogEmitter implements AutoCloseable {
   private final Duration lineRetention;
   private final Duration endRetention;
   private final Duration confirmationTimeout;
+  private final String logChannelPattern;
 
   /** Reads and sends viewers' backlogs: a few threads of the emitter's own, idle ones stop. */
   private final ThreadPoolExecutor backlogExecutor;
@@ -221,6 +223,7 @@ public final class JobLogEmitter implements AutoCloseable {
     this.lineRetention = builder.lineRetention;
     this.endRetention = builder.endRetention;
     this.confirmationTimeout = builder.confirmationTimeout;
+    this.logChannelPattern = builder.logChannelPattern;
     this.backlogExecutor =
         new ThreadPoolExecutor(
             builder.backlogThreads,
@@ -259,7 +262,7 @@ public final class JobLogEmitter implements AutoCloseable {
    */
   public CompletionStage<Boolean> emit(
       String jobId, String level, String message, Map<String, ?> context) {
-    String channel = JobIds.logChannel(jobId);
+    String channel = logChannel(jobId);
     LogEntry entry =
         new LogEntry(
             time.now(),
@@ -361,7 +364,7 @@ public final class JobLogEmitter implements AutoCloseable {
   }
 
   private CompletionStage<Boolean> end(String jobId, String status, boolean lineSent) {
-    return append(JobIds.logChannel(jobId), Envelope.jobEnd(new JobEnd(status)), endRetention)
+    return append(logChannel(jobId), Envelope.jobEnd(new JobEnd(status)), endRetention)
         .thenApply(endSent -> lineSent && endSent);
   }
 
@@ -687,6 +690,18 @@ public final class JobLogEmitter implements AutoCloseable {
   }
 
   /** Where viewers read and send their backlogs and catch up: never a transport's thread. */
+  /**
+   * Returns the transport channel of a job's logs, under this emitter's pattern ({@link
+   * Builder#logChannel}); tails attached through this emitter follow the same channel.
+   *
+   * @param jobId a valid job id
+   * @return the channel
+   * @throws IllegalArgumentException if the id is invalid
+   */
+  public String logChannel(String jobId) {
+    return JobIds.logChannel(logChannelPattern, jobId);
+  }
+
   Executor backlogExecutor() {
     return backlogExecutor;
   }
@@ -880,6 +895,7 @@ public final class JobLogEmitter implements AutoCloseable {
     private Duration endRetention = DEFAULT_END_RETENTION;
     private int backlogThreads = DEFAULT_BACKLOG_THREADS;
     private Duration confirmationTimeout = DEFAULT_CONFIRMATION_TIMEOUT;
+    private String logChannelPattern = JobIds.DEFAULT_LOG_CHANNEL;
 
     private Builder(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -1032,6 +1048,23 @@ public final class JobLogEmitter implements AutoCloseable {
     public Builder confirmationTimeout(Duration confirmationTimeout) {
       this.confirmationTimeout =
           Durations.requirePositive("confirmationTimeout", confirmationTimeout);
+      return this;
+    }
+
+    /**
+     * Sets the pattern of the jobs' transport channels, {@code {id}} standing for the job id;
+     * {@value JobIds#DEFAULT_LOG_CHANNEL} by default (the original system's). Two applications
+     * sharing one Redis keep their job logs apart with two patterns. The tails attached through
+     * this emitter ({@link JobLogTail#attach(JobLogEmitter, String, RegisteredConnection)}, and the
+     * {@code /ws/jobs/{id}/logs} endpoint given this emitter) follow the same channels.
+     *
+     * @param pattern for example {@code app1:job:{id}:logs}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code {id}} is not in it exactly once, or it is blank or
+     *     holds whitespace
+     */
+    public Builder logChannel(String pattern) {
+      this.logChannelPattern = JobIds.requireLogChannelPattern(pattern);
       return this;
     }
 

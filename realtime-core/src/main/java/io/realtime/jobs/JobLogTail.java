@@ -224,7 +224,7 @@ public final class JobLogTail implements AutoCloseable {
     return start(
         new JobLogTail(
             emitter.transport(),
-            JobIds.logChannel(jobId),
+            emitter.logChannel(jobId),
             connection,
             emitter.codec(),
             emitter,

@@ -14,9 +14,9 @@ import java.util.Properties;
 
 /**
  * The validated, immutable configuration of a {@link RedisTransport}: where Redis is (one server,
- * Sentinel or Cluster), how to authenticate, timeouts, the key prefix and the channel names. Build
- * it with {@link #builder()} or read it from properties with {@link #fromProperties}. The password
- * is never shown by {@link #toString()}, logs or exception messages.
+ * Sentinel or Cluster), how to authenticate, timeouts and the key prefix. Build it with {@link
+ * #builder()} or read it from properties with {@link #fromProperties}. The password is never shown
+ * by {@link #toString()}, logs or exception messages.
  */
 public final class RedisTransportConfig {
 
@@ -52,10 +52,6 @@ public final class RedisTransportConfig {
   private final int deliveryThreads;
   private final int deliveryQueueSize;
   private final int subscriberConnections;
-  private final String eventsChannel;
-  private final String systemStatusChannel;
-  private final String performanceChannel;
-  private final String jobLogsChannel;
 
   private RedisTransportConfig(Builder b) {
     this.mode = b.mode;
@@ -77,10 +73,6 @@ public final class RedisTransportConfig {
     this.deliveryThreads = b.deliveryThreads;
     this.deliveryQueueSize = b.deliveryQueueSize;
     this.subscriberConnections = b.subscriberConnections;
-    this.eventsChannel = b.eventsChannel;
-    this.systemStatusChannel = b.systemStatusChannel;
-    this.performanceChannel = b.performanceChannel;
-    this.jobLogsChannel = b.jobLogsChannel;
   }
 
   /**
@@ -102,8 +94,8 @@ public final class RedisTransportConfig {
    * ping-timeout-ms}, {@code deduplication-window-ms}, {@code command-threads}, {@code
    * command-queue-size}, {@code delivery-threads}, {@code delivery-queue-size}, {@code
    * subscriber-connections}, {@code sentinel.master}, {@code sentinel.nodes}, {@code cluster.nodes}
-   * (comma-separated {@code host:port}), {@code channels.events}, {@code channels.system-status},
-   * {@code channels.performance}, {@code channels.job-logs}. Absent keys keep their defaults.
+   * (comma-separated {@code host:port}). Absent keys keep their defaults. Keys under {@code
+   * channels.} are refused: channel names belong to the components that use them.
    *
    * @param properties the properties, for example {@code System.getProperties()}
    * @param prefix the key prefix
@@ -155,11 +147,16 @@ public final class RedisTransportConfig {
     if (cluster != null) {
       builder.cluster(parseNodes(prefix + "cluster.nodes", cluster));
     }
-    builder.channels(
-        properties.getProperty(prefix + "channels.events", builder.eventsChannel),
-        properties.getProperty(prefix + "channels.system-status", builder.systemStatusChannel),
-        properties.getProperty(prefix + "channels.performance", builder.performanceChannel),
-        properties.getProperty(prefix + "channels.job-logs", builder.jobLogsChannel));
+    for (String key : properties.stringPropertyNames()) {
+      if (key.startsWith(prefix + "channels.")) {
+        // Refused rather than ignored: a host that set it expects its channels renamed.
+        throw new IllegalArgumentException(
+            key
+                + " is not read: the transport carries whatever channels its users name; set"
+                + " EventBroadcaster's transportChannel, SystemBroadcaster's transportChannels or"
+                + " JobLogEmitter's logChannel instead");
+      }
+    }
     return builder.build();
   }
 
@@ -369,43 +366,6 @@ public final class RedisTransportConfig {
     return subscriberConnections;
   }
 
-  /**
-   * Returns the security-event channel.
-   *
-   * @return {@code security_events} by default
-   */
-  public String eventsChannel() {
-    return eventsChannel;
-  }
-
-  /**
-   * Returns the system-status channel.
-   *
-   * @return {@code system_status} by default
-   */
-  public String systemStatusChannel() {
-    return systemStatusChannel;
-  }
-
-  /**
-   * Returns the performance channel.
-   *
-   * @return {@code performance_update} by default
-   */
-  public String performanceChannel() {
-    return performanceChannel;
-  }
-
-  /**
-   * Returns the job-log channel of a job.
-   *
-   * @param jobId the job id
-   * @return the pattern {@code job:{id}:logs} (by default) with the id in place
-   */
-  public String jobLogsChannel(String jobId) {
-    return jobLogsChannel.replace("{id}", Objects.requireNonNull(jobId, "jobId"));
-  }
-
   @Override
   public String toString() {
     return "RedisTransportConfig[mode="
@@ -506,10 +466,6 @@ public final class RedisTransportConfig {
     private int deliveryThreads = 4;
     private int deliveryQueueSize = 10_000;
     private int subscriberConnections = 1;
-    private String eventsChannel = "security_events";
-    private String systemStatusChannel = "system_status";
-    private String performanceChannel = "performance_update";
-    private String jobLogsChannel = "job:{id}:logs";
 
     private Builder() {}
 
@@ -783,35 +739,6 @@ public final class RedisTransportConfig {
                 + (max == Integer.MAX_VALUE ? " up" : " to " + max)
                 + ", got "
                 + value);
-      }
-      return value;
-    }
-
-    /**
-     * Sets the channel names.
-     *
-     * @param events the security-event channel
-     * @param systemStatus the system-status channel
-     * @param performance the performance channel
-     * @param jobLogs the job-log channel pattern, containing {@code {id}}
-     * @return this builder
-     */
-    public Builder channels(
-        String events, String systemStatus, String performance, String jobLogs) {
-      this.eventsChannel = requireName("events channel", events);
-      this.systemStatusChannel = requireName("system-status channel", systemStatus);
-      this.performanceChannel = requireName("performance channel", performance);
-      if (jobLogs == null || !jobLogs.contains("{id}")) {
-        throw new IllegalArgumentException(
-            "job-logs channel must contain {id}, got '" + jobLogs + "'");
-      }
-      this.jobLogsChannel = jobLogs;
-      return this;
-    }
-
-    private static String requireName(String what, String value) {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(what + " must not be blank, got '" + value + "'");
       }
       return value;
     }

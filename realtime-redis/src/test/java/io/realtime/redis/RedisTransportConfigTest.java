@@ -44,10 +44,6 @@ class RedisTransportConfigTest {
 
     assertThat(config.keyPrefix()).isEqualTo("hsi");
     assertThat(config.historySize()).isEqualTo(1000);
-    assertThat(config.eventsChannel()).isEqualTo("security_events");
-    assertThat(config.systemStatusChannel()).isEqualTo("system_status");
-    assertThat(config.performanceChannel()).isEqualTo("performance_update");
-    assertThat(config.jobLogsChannel("42")).isEqualTo("job:42:logs");
     assertThat(config.deduplicationWindow()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.commandThreads()).isEqualTo(16);
     assertThat(config.commandQueueSize()).isEqualTo(1000);
@@ -85,7 +81,6 @@ class RedisTransportConfigTest {
     properties.setProperty("realtime.redis.key-prefix", "prod");
     properties.setProperty("realtime.redis.history-size", "500");
     properties.setProperty("realtime.redis.command-timeout-ms", "750");
-    properties.setProperty("realtime.redis.channels.events", "events_v2");
 
     RedisTransportConfig config =
         RedisTransportConfig.fromProperties(properties, "realtime.redis.");
@@ -97,7 +92,16 @@ class RedisTransportConfigTest {
     assertThat(config.keyPrefix()).isEqualTo("prod");
     assertThat(config.historySize()).isEqualTo(500);
     assertThat(config.commandTimeout()).isEqualTo(Duration.ofMillis(750));
-    assertThat(config.eventsChannel()).isEqualTo("events_v2");
+  }
+
+  @Test
+  void aChannelKeyIsRefusedByNameRatherThanIgnored() {
+    Properties properties = new Properties();
+    properties.setProperty("realtime.redis.channels.job-logs", "app1:job:{id}:logs");
+    assertThatThrownBy(() -> RedisTransportConfig.fromProperties(properties, "realtime.redis."))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("realtime.redis.channels.job-logs is not read")
+        .hasMessageContaining("JobLogEmitter's logChannel");
   }
 
   @Test
@@ -115,8 +119,6 @@ class RedisTransportConfigTest {
     assertThatThrownBy(
             () -> RedisTransportConfig.builder().ping(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessageContaining("pingTimeout must be longer");
-    assertThatThrownBy(() -> RedisTransportConfig.builder().channels("e", "s", "p", "job_logs"))
-        .hasMessageContaining("must contain {id}");
     assertThatThrownBy(() -> RedisTransportConfig.builder().deduplicationWindow(Duration.ZERO))
         .hasMessageContaining("deduplicationWindow must be positive, got PT0S");
     assertThatThrownBy(() -> RedisTransportConfig.builder().commandThreads(0, 10))

@@ -160,6 +160,43 @@ class JobLogsTest extends JobLogTestBase {
   }
 
   @Test
+  void twoApplicationsSharingABackboneKeepTheirJobLogsApartWithTheirOwnChannelPattern() {
+    try (JobLogEmitter app1 =
+            JobLogEmitter.builder(transport)
+                .codec(CODEC)
+                .timeSource(time)
+                .logChannel("app1:job:{id}:logs")
+                .build();
+        JobLogEmitter app2 =
+            JobLogEmitter.builder(transport).codec(CODEC).timeSource(time).build()) {
+      RecordingConnection viewer = new RecordingConnection("app1-viewer");
+      JobLogTail.attach(app1, "job-1", registry.register("job:job-1", viewer));
+
+      app2.emit("job-1", "INFO", "app2's line", null).toCompletableFuture().join();
+      app1.emit("job-1", "INFO", "app1's line", null);
+      app1.completed("job-1", null, null);
+
+      assertThat(viewer.awaitClose(WAIT)).isEqualTo(JobLogTail.JOB_FINISHED);
+      assertThat(received(viewer))
+          .filteredOn(e -> e.type().equals("log"))
+          .extracting(e -> e.dataAs(LogEntry.class).message())
+          .containsExactly("app1's line", "Job completed successfully");
+      assertThat(app1.logChannel("job-1")).isEqualTo("app1:job:job-1:logs");
+      assertThat(transport.since("app1:job:job-1:logs", 0).messages()).hasSize(3);
+      assertThat(history(transport, "job-1")).containsExactly("app2's line");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"job:logs", "job:{id}:{id}", "job {id}", " "})
+  void aLogChannelPatternWithoutExactlyOneIdIsRefusedByName(String pattern) {
+    assertThatThrownBy(() -> JobLogEmitter.builder(transport).logChannel(pattern))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "logChannel must contain {id} exactly once and no whitespace, got '" + pattern + "'");
+  }
+
+  @Test
   void aClientOfAFinishedJobGetsEverythingAndIsClosed() {
     emitter.emit("job-6", "INFO", "only line", null);
     emitter.failed("job-6", "boom", null, false).toCompletableFuture().join();
