@@ -127,6 +127,8 @@ class ArchitectureTest {
       noClasses()
           .that()
           .resideInAnyPackage(
+              "io.realtime.test..",
+              "io.realtime.tck..",
               "io.realtime.redis..",
               "io.realtime.jakarta..",
               "io.realtime.client..",
@@ -191,8 +193,12 @@ class ArchitectureTest {
             .forEach(supertype -> violated(events, type, "extends " + supertype.getName()));
         for (JavaCodeUnit member : type.getCodeUnits()) {
           if (isExposed(member.getModifiers())) {
-            Stream.concat(
-                    Stream.of(member.getRawReturnType()), member.getRawParameterTypes().stream())
+            Stream.of(
+                    Stream.of(member.getReturnType()),
+                    member.getParameterTypes().stream(),
+                    member.getThrowsClause().getTypes().stream())
+                .flatMap(types -> types)
+                .flatMap(signature -> signature.getAllInvolvedRawTypes().stream())
                 .filter(ArchitectureTest::isInternal)
                 .forEach(
                     internal ->
@@ -201,8 +207,13 @@ class ArchitectureTest {
           }
         }
         for (JavaField field : type.getFields()) {
-          if (isExposed(field.getModifiers()) && isInternal(field.getRawType())) {
-            violated(events, type, field.getFullName() + " is of " + field.getRawType().getName());
+          if (isExposed(field.getModifiers())) {
+            field.getType().getAllInvolvedRawTypes().stream()
+                .filter(ArchitectureTest::isInternal)
+                .forEach(
+                    internal ->
+                        violated(
+                            events, type, field.getFullName() + " names " + internal.getName()));
           }
         }
       }

@@ -80,7 +80,7 @@ public final class StandaloneLauncher {
   }
 
   private static CircuitBreaker breaker(String name, Duration recovery) {
-    return CircuitBreaker.builder(name).withRecoveryTimeout(recovery).build();
+    return CircuitBreaker.builder(name).recoveryTimeout(recovery).build();
   }
 
   /** The content type of the Prometheus text exposition format. */

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -655,13 +656,13 @@ public final class RealtimeClient implements AutoCloseable {
       return;
     }
     resyncPending = true;
-    String request =
-        "{\"type\":\"resync\",\"data\":{\"channel\":\""
-            + settings.channel
-            + "\",\"last_sequence\":"
-            + lastSeq
-            + (epoch == null ? "" : ",\"epoch\":\"" + epoch + "\"")
-            + "}}";
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("channel", settings.channel);
+    data.put("last_sequence", lastSeq);
+    if (epoch != null) {
+      data.put("epoch", epoch);
+    }
+    String request = frame("resync", data);
     scheduler.schedule(() -> sendQuietly(request), Duration.ZERO);
   }
 
@@ -834,7 +835,7 @@ public final class RealtimeClient implements AutoCloseable {
     private Consumer<Integer> onDisconnected = code -> {};
     private Consumer<Disconnect> onDisconnect = disconnect -> {};
     private Runnable onGiveUp = () -> {};
-    private SubscriptionLimits subscriptionLimits = SubscriptionLimits.DEFAULT;
+    private SubscriptionLimits subscriptionLimits = SubscriptionLimits.defaults();
 
     private Builder(URI uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -1031,7 +1032,7 @@ public final class RealtimeClient implements AutoCloseable {
 
     /**
      * Bounds what {@link RealtimeClient#subscribe(Collection)} accepts, as the server bounds what
-     * it takes; {@link SubscriptionLimits#DEFAULT} (64 patterns, 64 per request, 100 characters
+     * it takes; {@link SubscriptionLimits#defaults()} (64 patterns, 64 per request, 100 characters
      * each), the server's default. Set it to the server's when that one was changed.
      *
      * @param limits the limits

@@ -56,8 +56,20 @@ public final class SlidingWindowRateLimiter implements ConnectionRateLimiter {
    * @param time the clock
    * @return the limiter
    */
-  public static SlidingWindowRateLimiter withDefaults(TimeSource time) {
+  public static SlidingWindowRateLimiter defaults(TimeSource time) {
     return new SlidingWindowRateLimiter(DEFAULT_LIMIT, DEFAULT_BURST, Duration.ofMinutes(1), time);
+  }
+
+  /**
+   * Same as {@link #defaults(TimeSource)}.
+   *
+   * @param time the clock
+   * @return the limiter
+   * @deprecated use {@link #defaults(TimeSource)}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
+  public static SlidingWindowRateLimiter withDefaults(TimeSource time) {
+    return defaults(time);
   }
 
   @Override

@@ -14,10 +14,10 @@ import java.util.Objects;
 public final class CircuitBreakerBuilder {
 
   private final String name;
-  private int failureThreshold = CircuitBreakerConfig.DEFAULTS.failureThreshold();
-  private Duration recoveryTimeout = CircuitBreakerConfig.DEFAULTS.recoveryTimeout();
-  private int halfOpenMaxCalls = CircuitBreakerConfig.DEFAULTS.halfOpenMaxCalls();
-  private int successThreshold = CircuitBreakerConfig.DEFAULTS.successThreshold();
+  private int failureThreshold = CircuitBreakerConfig.defaults().failureThreshold();
+  private Duration recoveryTimeout = CircuitBreakerConfig.defaults().recoveryTimeout();
+  private int halfOpenMaxCalls = CircuitBreakerConfig.defaults().halfOpenMaxCalls();
+  private int successThreshold = CircuitBreakerConfig.defaults().successThreshold();
   private TimeSource timeSource = TimeSource.system();
   private final List<CircuitBreaker.StateChangeListener> listeners = new ArrayList<>();
 
@@ -34,7 +34,7 @@ public final class CircuitBreakerBuilder {
    * @param failureThreshold at least 1
    * @return this builder
    */
-  public CircuitBreakerBuilder withFailureThreshold(int failureThreshold) {
+  public CircuitBreakerBuilder failureThreshold(int failureThreshold) {
     this.failureThreshold = failureThreshold;
     validate();
     return this;
@@ -46,7 +46,7 @@ public final class CircuitBreakerBuilder {
    * @param recoveryTimeout a positive duration
    * @return this builder
    */
-  public CircuitBreakerBuilder withRecoveryTimeout(Duration recoveryTimeout) {
+  public CircuitBreakerBuilder recoveryTimeout(Duration recoveryTimeout) {
     this.recoveryTimeout = recoveryTimeout;
     validate();
     return this;
@@ -58,7 +58,7 @@ public final class CircuitBreakerBuilder {
    * @param halfOpenMaxCalls at least 1
    * @return this builder
    */
-  public CircuitBreakerBuilder withHalfOpenMaxCalls(int halfOpenMaxCalls) {
+  public CircuitBreakerBuilder halfOpenMaxCalls(int halfOpenMaxCalls) {
     this.halfOpenMaxCalls = halfOpenMaxCalls;
     validate();
     return this;
@@ -70,7 +70,7 @@ public final class CircuitBreakerBuilder {
    * @param successThreshold at least 1
    * @return this builder
    */
-  public CircuitBreakerBuilder withSuccessThreshold(int successThreshold) {
+  public CircuitBreakerBuilder successThreshold(int successThreshold) {
     this.successThreshold = successThreshold;
     validate();
     return this;
@@ -82,9 +82,74 @@ public final class CircuitBreakerBuilder {
    * @param timeSource the time source
    * @return this builder
    */
-  public CircuitBreakerBuilder withTimeSource(TimeSource timeSource) {
+  public CircuitBreakerBuilder timeSource(TimeSource timeSource) {
     this.timeSource = Objects.requireNonNull(timeSource, "timeSource");
     return this;
+  }
+
+  /**
+   * Same as {@link #failureThreshold}: the name before the builders shared one vocabulary (bare
+   * setters, see CONTRIBUTING.md).
+   *
+   * @param failureThreshold see {@link #failureThreshold}
+   * @return this builder
+   * @deprecated use {@link #failureThreshold}
+   */
+  @Deprecated(since = "0.1.0")
+  public CircuitBreakerBuilder withFailureThreshold(int failureThreshold) {
+    return failureThreshold(failureThreshold);
+  }
+
+  /**
+   * Same as {@link #recoveryTimeout}: the name before the builders shared one vocabulary (bare
+   * setters, see CONTRIBUTING.md).
+   *
+   * @param recoveryTimeout see {@link #recoveryTimeout}
+   * @return this builder
+   * @deprecated use {@link #recoveryTimeout}
+   */
+  @Deprecated(since = "0.1.0")
+  public CircuitBreakerBuilder withRecoveryTimeout(Duration recoveryTimeout) {
+    return recoveryTimeout(recoveryTimeout);
+  }
+
+  /**
+   * Same as {@link #halfOpenMaxCalls}: the name before the builders shared one vocabulary (bare
+   * setters, see CONTRIBUTING.md).
+   *
+   * @param halfOpenMaxCalls see {@link #halfOpenMaxCalls}
+   * @return this builder
+   * @deprecated use {@link #halfOpenMaxCalls}
+   */
+  @Deprecated(since = "0.1.0")
+  public CircuitBreakerBuilder withHalfOpenMaxCalls(int halfOpenMaxCalls) {
+    return halfOpenMaxCalls(halfOpenMaxCalls);
+  }
+
+  /**
+   * Same as {@link #successThreshold}: the name before the builders shared one vocabulary (bare
+   * setters, see CONTRIBUTING.md).
+   *
+   * @param successThreshold see {@link #successThreshold}
+   * @return this builder
+   * @deprecated use {@link #successThreshold}
+   */
+  @Deprecated(since = "0.1.0")
+  public CircuitBreakerBuilder withSuccessThreshold(int successThreshold) {
+    return successThreshold(successThreshold);
+  }
+
+  /**
+   * Same as {@link #timeSource}: the name before the builders shared one vocabulary (bare setters,
+   * see CONTRIBUTING.md).
+   *
+   * @param timeSource see {@link #timeSource}
+   * @return this builder
+   * @deprecated use {@link #timeSource}
+   */
+  @Deprecated(since = "0.1.0")
+  public CircuitBreakerBuilder withTimeSource(TimeSource timeSource) {
+    return timeSource(timeSource);
   }
 
   /**

@@ -14,9 +14,23 @@ import java.time.Duration;
 public record CircuitBreakerConfig(
     int failureThreshold, Duration recoveryTimeout, int halfOpenMaxCalls, int successThreshold) {
 
-  /** The broadcasters' defaults: 5 failures, 30 s, 1 trial call, 1 success. */
+  /**
+   * The broadcasters' defaults: 5 failures, 30 s, 1 trial call, 1 success.
+   *
+   * @deprecated use {@link #defaults()}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
   public static final CircuitBreakerConfig DEFAULTS =
       new CircuitBreakerConfig(5, Duration.ofSeconds(30), 1, 1);
+
+  /**
+   * Returns the broadcasters' defaults: 5 failures, 30 s, 1 trial call, 1 success.
+   *
+   * @return the defaults
+   */
+  public static CircuitBreakerConfig defaults() {
+    return DEFAULTS;
+  }
 
   /**
    * Validates the configuration.

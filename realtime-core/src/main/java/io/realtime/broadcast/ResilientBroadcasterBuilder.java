@@ -127,7 +127,7 @@ public abstract class ResilientBroadcasterBuilder<B extends ResilientBroadcaster
   CircuitBreaker breaker() {
     return circuitBreaker != null
         ? circuitBreaker
-        : CircuitBreaker.builder(breakerName).withTimeSource(timeSource).build();
+        : CircuitBreaker.builder(breakerName).timeSource(timeSource).build();
   }
 
   static String requireName(String what, String value) {

@@ -30,7 +30,7 @@ public final class SystemBroadcasterBuilder
   private String clientChannel = SystemBroadcaster.DEFAULT_CLIENT_CHANNEL;
   private String statusChannel = SystemBroadcaster.DEFAULT_STATUS_CHANNEL;
   private String performanceChannel = SystemBroadcaster.DEFAULT_PERFORMANCE_CHANNEL;
-  private PerformanceCollector performanceCollector = PerformanceCollector.withDefaults();
+  private PerformanceCollector performanceCollector = PerformanceCollector.defaults();
   private CircuitBreakerRegistry circuitBreakers;
   private Executor sourceExecutor;
 

@@ -19,8 +19,8 @@ public final class ConnectionRegistryBuilder {
 
   private MessageCodec codec;
   private DeliveryPolicy deliveryPolicy = DeliveryPolicy.defaults();
-  private OutboundLimits outboundLimits = OutboundLimits.DEFAULT;
-  private SubscriptionLimits subscriptionLimits = SubscriptionLimits.DEFAULT;
+  private OutboundLimits outboundLimits = OutboundLimits.defaults();
+  private SubscriptionLimits subscriptionLimits = SubscriptionLimits.defaults();
   private Duration flushTimeout = DEFAULT_FLUSH_TIMEOUT;
   private Executor deliveryExecutor;
   private Executor closeExecutor;
@@ -51,7 +51,7 @@ public final class ConnectionRegistryBuilder {
   }
 
   /**
-   * Sets the bound of each connection's outbound queue; {@link OutboundLimits#DEFAULT} (1,000
+   * Sets the bound of each connection's outbound queue; {@link OutboundLimits#defaults()} (1,000
    * messages or 1 MiB) by default.
    *
    * @param outboundLimits the limits
@@ -64,7 +64,7 @@ public final class ConnectionRegistryBuilder {
 
   /**
    * Sets what each connection may ask of its {@link Subscriptions}; {@link
-   * SubscriptionLimits#DEFAULT} (64 patterns, 64 per request, 100 characters each) by default.
+   * SubscriptionLimits#defaults()} (64 patterns, 64 per request, 100 characters each) by default.
    *
    * @param subscriptionLimits the limits
    * @return this builder

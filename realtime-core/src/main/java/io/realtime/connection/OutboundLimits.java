@@ -9,8 +9,22 @@ package io.realtime.connection;
  */
 public record OutboundLimits(int maxMessages, long maxBytes) {
 
-  /** The default bound: 1,000 messages or 1 MiB. */
+  /**
+   * The default bound: 1,000 messages or 1 MiB.
+   *
+   * @deprecated use {@link #defaults()}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
   public static final OutboundLimits DEFAULT = new OutboundLimits(1_000, 1024 * 1024);
+
+  /**
+   * Returns the default bound: 1,000 messages or 1 MiB.
+   *
+   * @return the defaults
+   */
+  public static OutboundLimits defaults() {
+    return DEFAULT;
+  }
 
   /**
    * The most bytes a stream position ({@code seq} and {@code epoch}) adds to a message when it is

@@ -13,8 +13,22 @@ package io.realtime.connection;
  */
 public record SubscriptionLimits(int maxPatterns, int maxPatternsPerRequest, int maxPatternLength) {
 
-  /** The default limits: 64 patterns per connection, 64 per request, 100 characters each. */
+  /**
+   * The default limits: 64 patterns per connection, 64 per request, 100 characters each.
+   *
+   * @deprecated use {@link #defaults()}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
   public static final SubscriptionLimits DEFAULT = new SubscriptionLimits(64, 64, 100);
+
+  /**
+   * Returns the default limits: 64 patterns per connection, 64 per request, 100 characters each.
+   *
+   * @return the defaults
+   */
+  public static SubscriptionLimits defaults() {
+    return DEFAULT;
+  }
 
   /**
    * Validates the components.

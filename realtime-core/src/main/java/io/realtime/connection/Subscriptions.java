@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Subscriptions {
 
-  /** The longest accepted pattern by default ({@link SubscriptionLimits#DEFAULT}). */
+  /** The longest accepted pattern by default ({@link SubscriptionLimits#defaults()}). */
   public static final int MAX_PATTERN_LENGTH = 100;
 
   /** Verdicts remembered per snapshot; message types are few, so this is never reached in use. */
@@ -49,9 +49,9 @@ public final class Subscriptions {
   private final SubscriptionLimits limits;
   private volatile Snapshot snapshot = Snapshot.receiveAll();
 
-  /** Creates a filter that receives everything, with the {@link SubscriptionLimits#DEFAULT}s. */
+  /** Creates a filter that receives everything, with the {@link SubscriptionLimits#defaults()}s. */
   public Subscriptions() {
-    this(SubscriptionLimits.DEFAULT);
+    this(SubscriptionLimits.defaults());
   }
 
   /**

@@ -214,7 +214,7 @@ public final class JobLogEmitter implements AutoCloseable {
     this.breaker =
         builder.circuitBreaker != null
             ? builder.circuitBreaker
-            : CircuitBreaker.builder(SERVICE_NAME).withTimeSource(builder.timeSource).build();
+            : CircuitBreaker.builder(SERVICE_NAME).timeSource(builder.timeSource).build();
     this.maxMessageBytes = builder.maxMessageBytes;
     this.outboxCapacity = builder.outboxCapacity;
     this.retryInterval = builder.retryInterval;
@@ -238,7 +238,7 @@ public final class JobLogEmitter implements AutoCloseable {
   /**
    * Returns a builder with the defaults: JSON codec, system clock, a breaker named {@value
    * #SERVICE_NAME} with the broadcasters' defaults, the registry's default byte bound ({@link
-   * OutboundLimits#DEFAULT}), an outbox of 10,000 lines, a retry every second on a thread of the
+   * OutboundLimits#defaults()}), an outbox of 10,000 lines, a retry every second on a thread of the
    * emitter's own.
    *
    * @param transport the backbone
@@ -887,7 +887,7 @@ public final class JobLogEmitter implements AutoCloseable {
     private MessageCodec codec = MessageCodec.json();
     private TimeSource timeSource = TimeSource.system();
     private CircuitBreaker circuitBreaker;
-    private long maxMessageBytes = OutboundLimits.DEFAULT.maxBytes();
+    private long maxMessageBytes = OutboundLimits.defaults().maxBytes();
     private int outboxCapacity = 10_000;
     private Duration retryInterval = Duration.ofSeconds(1);
     private TaskScheduler scheduler;
@@ -940,8 +940,8 @@ public final class JobLogEmitter implements AutoCloseable {
     /**
      * Sets the byte bound a line's wire form must fit, {@value
      * OutboundLimits#POSITION_ALLOWANCE_BYTES} bytes for its stream position included; set it to
-     * the registry's {@link OutboundLimits#maxBytes()}. {@link OutboundLimits#DEFAULT} (1 MiB) by
-     * default.
+     * the registry's {@link OutboundLimits#maxBytes()}. {@link OutboundLimits#defaults()} (1 MiB)
+     * by default.
      *
      * @param maxMessageBytes the bound, positive
      * @return this builder

@@ -30,8 +30,19 @@ public final class AlertEvaluator {
    *
    * @return the evaluator
    */
-  public static AlertEvaluator withDefaults() {
+  public static AlertEvaluator defaults() {
     return builder().build();
+  }
+
+  /**
+   * Same as {@link #defaults()}.
+   *
+   * @return the evaluator
+   * @deprecated use {@link #defaults()}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
+  public static AlertEvaluator withDefaults() {
+    return defaults();
   }
 
   /**

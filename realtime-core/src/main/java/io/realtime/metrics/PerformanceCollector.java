@@ -36,9 +36,19 @@ public final class PerformanceCollector {
    *
    * @return the collector
    */
+  public static PerformanceCollector defaults() {
+    return new PerformanceCollector(AlertEvaluator.defaults(), PerformanceHistory.DEFAULT_CAPACITY);
+  }
+
+  /**
+   * Same as {@link #defaults()}.
+   *
+   * @return the collector
+   * @deprecated use {@link #defaults()}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
   public static PerformanceCollector withDefaults() {
-    return new PerformanceCollector(
-        AlertEvaluator.withDefaults(), PerformanceHistory.DEFAULT_CAPACITY);
+    return defaults();
   }
 
   /**

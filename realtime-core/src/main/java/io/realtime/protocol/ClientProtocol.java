@@ -34,6 +34,7 @@ public final class ClientProtocol {
   private final MessageCodec codec;
   private final ResyncLimit resyncLimit;
   private final Executor resyncExecutor;
+  private final TaskScheduler scheduler;
   private final SessionTicker ticker;
 
   private ClientProtocol(Builder builder) {
@@ -45,6 +46,7 @@ public final class ClientProtocol {
     this.codec = builder.codec;
     this.resyncLimit = builder.resyncLimit;
     this.resyncExecutor = builder.resyncExecutor;
+    this.scheduler = builder.scheduler;
     this.ticker =
         new SessionTicker(
             Objects.requireNonNull(builder.scheduler, "scheduler"),
@@ -76,7 +78,32 @@ public final class ClientProtocol {
     return new ProtocolSession(this, connection);
   }
 
-  int maxMessageChars() {
+  /**
+   * Returns a builder holding this protocol's settings, its scheduler included, to derive a variant
+   * (a WebSocket module gives its events endpoint a copy with a resync source). The variant has its
+   * own timer walk.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder builder = builder(scheduler);
+    builder.maxMessageChars = maxMessageChars;
+    builder.idleTimeout = idleTimeout;
+    builder.pingInterval = pingInterval;
+    builder.time = time;
+    builder.resyncSource = resyncSource;
+    builder.codec = codec;
+    builder.resyncLimit = resyncLimit;
+    builder.resyncExecutor = resyncExecutor;
+    return builder;
+  }
+
+  /**
+   * Returns the largest message accepted, in characters.
+   *
+   * @return the limit
+   */
+  public int maxMessageChars() {
     return maxMessageChars;
   }
 
@@ -96,11 +123,26 @@ public final class ClientProtocol {
     return ticker;
   }
 
+  /**
+   * Tells whether resync requests are answered with a replay ({@link Builder#resyncSource});
+   * without a source they get an empty acknowledgement.
+   *
+   * @return whether there is a resync source
+   */
+  public boolean hasResyncSource() {
+    return resyncSource != null;
+  }
+
   EventBroadcaster resyncSource() {
     return resyncSource;
   }
 
-  MessageCodec codec() {
+  /**
+   * Returns the codec the sessions read and answer with.
+   *
+   * @return the codec
+   */
+  public MessageCodec codec() {
     return codec;
   }
 
@@ -121,14 +163,14 @@ public final class ClientProtocol {
     private TaskScheduler scheduler;
     private EventBroadcaster resyncSource;
     private MessageCodec codec = MessageCodec.json();
-    private ResyncLimit resyncLimit = ResyncLimit.DEFAULT;
+    private ResyncLimit resyncLimit = ResyncLimit.defaults();
     private Executor resyncExecutor = Runnable::run;
 
     private Builder() {}
 
     /**
-     * Sets how many resyncs one connection may make per window; {@link ResyncLimit#DEFAULT} (5 per
-     * 10 s) by default.
+     * Sets how many resyncs one connection may make per window; {@link ResyncLimit#defaults()} (5
+     * per 10 s) by default.
      *
      * @param resyncLimit the limit
      * @return this builder

@@ -13,8 +13,22 @@ import java.time.Duration;
  */
 public record ResyncLimit(int maxRequests, Duration window) {
 
-  /** The default: 5 resyncs per 10 seconds. */
+  /**
+   * The default: 5 resyncs per 10 seconds.
+   *
+   * @deprecated use {@link #defaults()}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
   public static final ResyncLimit DEFAULT = new ResyncLimit(5, Duration.ofSeconds(10));
+
+  /**
+   * Returns the default: 5 resyncs per 10 seconds.
+   *
+   * @return the defaults
+   */
+  public static ResyncLimit defaults() {
+    return DEFAULT;
+  }
 
   /**
    * Validates the components.

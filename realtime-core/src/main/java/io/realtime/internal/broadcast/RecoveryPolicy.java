@@ -56,6 +56,8 @@ public record RecoveryPolicy(int maxAttempts, Duration base, Duration cap, Rando
   public Duration delay(int attempt) {
     long delay = Backoff.ceiling(base, cap, attempt - 1).toNanos();
     double jitter = MIN_JITTER + random.nextDouble() * (MAX_JITTER - MIN_JITTER);
-    return Duration.ofNanos(delay + (long) (delay * jitter));
+    long extra = (long) (delay * jitter);
+    // Saturates like the ceiling: a cap near the longest duration must not wrap to a negative.
+    return Duration.ofNanos(extra > Long.MAX_VALUE - delay ? Long.MAX_VALUE : delay + extra);
   }
 }

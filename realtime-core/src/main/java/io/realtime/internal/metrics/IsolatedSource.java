@@ -67,9 +67,11 @@ public final class IsolatedSource<T> {
       return CompletableFuture.completedFuture(
           failed("its previous collection has not returned", null));
     }
+    AtomicBoolean started = new AtomicBoolean();
     CompletableFuture<T> reading =
         TimedCall.call(
             () -> {
+              started.set(true);
               try {
                 return source.collect();
               } finally {
@@ -85,9 +87,13 @@ public final class IsolatedSource<T> {
             recovered();
             return value;
           }
-          if (error instanceof RejectedExecutionException) {
+          if (!started.get() && !(error instanceof TimeoutException)) {
+            // The executor refused the call, whatever it threw: nothing runs, so nothing else
+            // clears the flag, and the source would be skipped for good.
             running.set(false);
-            return failed("the source executor is shut down", null);
+            return error instanceof RejectedExecutionException
+                ? failed("the source executor is shut down", null)
+                : failed("the source executor refused it", error);
           }
           return error instanceof TimeoutException
               ? failed("it did not answer within " + timeout, null)

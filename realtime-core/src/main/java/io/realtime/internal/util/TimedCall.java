@@ -53,6 +53,18 @@ public final class TimedCall {
   public static <T> CompletableFuture<T> call(
       Callable<? extends T> work, Executor executor, Duration timeout, Timer timer) {
     CompletableFuture<T> outcome = new CompletableFuture<>();
+    // The timeout is scheduled first, so that it also bounds work an executor runs on the calling
+    // thread; a scheduler that refuses ends the call before anything runs.
+    Runnable cancel;
+    try {
+      cancel = timer.schedule(() -> outcome.completeExceptionally(new TimeoutException()), timeout);
+    } catch (RuntimeException refused) {
+      outcome.completeExceptionally(refused);
+      return outcome;
+    }
+    // Cancelled beside the outcome, not in a stage returned instead of it: a dependent stage would
+    // wrap the error in a CompletionException, and callers tell a timeout by its type.
+    outcome.whenComplete((value, error) -> cancel.run());
     try {
       executor.execute(
           () -> {
@@ -64,13 +76,7 @@ public final class TimedCall {
           });
     } catch (RuntimeException refused) {
       outcome.completeExceptionally(refused);
-      return outcome;
     }
-    Runnable cancel =
-        timer.schedule(() -> outcome.completeExceptionally(new TimeoutException()), timeout);
-    // The timer is cancelled beside the outcome, not in a stage returned instead of it: a dependent
-    // stage would wrap the error in a CompletionException, and callers tell a timeout by its type.
-    outcome.whenComplete((value, error) -> cancel.run());
     return outcome;
   }
 }

@@ -75,7 +75,7 @@ class TimedCallTest {
   }
 
   @Test
-  void aRefusingExecutorEndsTheStageWithoutSchedulingATimeout() {
+  void aRefusingExecutorEndsTheStageAndCancelsItsTimeout() {
     Executor refusing =
         task -> {
           throw new RejectedExecutionException("shut down");
@@ -83,6 +83,33 @@ class TimedCallTest {
     CompletableFuture<String> stage =
         TimedCall.call(() -> "never", refusing, Duration.ofSeconds(1), timer);
     assertThat(errorOf(stage)).isInstanceOf(RejectedExecutionException.class);
-    assertThat(timer.tasks).isEmpty();
+    assertThat(timer.cancelled).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusingTimerEndsTheStageBeforeTheWorkRuns() {
+    TimedCall.Timer shutDown =
+        (task, delay) -> {
+          throw new RejectedExecutionException("scheduler shut down");
+        };
+    CompletableFuture<String> stage =
+        TimedCall.call(() -> "never", queue, Duration.ofSeconds(1), shutDown);
+    assertThat(errorOf(stage)).isInstanceOf(RejectedExecutionException.class);
+    assertThat(queued).isEmpty();
+  }
+
+  @Test
+  void theTimeoutAlsoBoundsWorkRunOnTheCallingThread() {
+    HeldTimer firing = new HeldTimer();
+    CompletableFuture<String> stage =
+        TimedCall.call(
+            () -> {
+              firing.tasks.forEach(Runnable::run); // the timeout fires while the work runs
+              return "late";
+            },
+            Runnable::run,
+            Duration.ofSeconds(1),
+            firing);
+    assertThat(errorOf(stage)).isInstanceOf(TimeoutException.class);
   }
 }

@@ -48,9 +48,23 @@ public final class MessageLimits {
   /** The most bytes UTF-8 spends on one UTF-16 character. */
   private static final int UTF8_BYTES_PER_CHAR = 3;
 
-  /** The limits for the protocol's default limit of 65,536 characters. */
+  /**
+   * The limits for the protocol's default limit of 65,536 characters.
+   *
+   * @deprecated use {@link #defaults()}, the one spelling of defaults (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
   public static final MessageLimits DEFAULT =
       forMaxMessageChars(ClientProtocol.DEFAULT_MAX_MESSAGE_CHARS);
+
+  /**
+   * Returns the limits for the protocol's default limit of 65,536 characters.
+   *
+   * @return the defaults
+   */
+  public static MessageLimits defaults() {
+    return DEFAULT;
+  }
 
   private final int textChars;
   private final int binaryBytes;

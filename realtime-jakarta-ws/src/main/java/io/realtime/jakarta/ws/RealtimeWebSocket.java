@@ -77,7 +77,18 @@ public final class RealtimeWebSocket implements AutoCloseable {
   private final ExecutorService ownedResyncExecutor;
 
   private RealtimeWebSocket(Builder builder) {
-    this.messageLimits = MessageLimits.forMaxMessageChars(builder.maxMessageChars);
+    ClientProtocol given = builder.protocol;
+    if (given != null) {
+      if (!builder.protocolOptions.isEmpty()) {
+        throw new IllegalArgumentException(
+            "set "
+                + String.join(", ", builder.protocolOptions)
+                + " on the ClientProtocol given to protocol(...), not on RealtimeWebSocket.Builder");
+      }
+    }
+    this.messageLimits =
+        MessageLimits.forMaxMessageChars(
+            given != null ? given.maxMessageChars() : builder.maxMessageChars);
     this.scheduler =
         new OwnedScheduler<>(builder.scheduler, "realtime-websocket", TaskScheduler::of);
     if (builder.resyncExecutor != null) {
@@ -95,10 +106,15 @@ public final class RealtimeWebSocket implements AutoCloseable {
               });
       this.resyncExecutor = ownedResyncExecutor;
     }
-    ClientProtocol.Builder eventsProtocol = protocol(builder);
+    ClientProtocol.Builder eventsProtocol =
+        given != null ? given.toBuilder().codec(builder.registry.codec()) : protocol(builder);
     if (builder.events != null) {
       eventsProtocol.resyncSource(builder.events);
     }
+    ClientProtocol systemProtocol =
+        given != null
+            ? given.toBuilder().codec(builder.registry.codec()).build()
+            : protocol(builder).build();
     EndpointContext context =
         new EndpointContext(
             builder.registry,
@@ -108,11 +124,11 @@ public final class RealtimeWebSocket implements AutoCloseable {
             builder.jobLogEmitter,
             resyncExecutor,
             eventsProtocol.build(),
-            protocol(builder).build(),
+            systemProtocol,
             new Credentials(builder.apiKeys, builder.token),
             builder.rateLimiter != null
                 ? builder.rateLimiter
-                : SlidingWindowRateLimiter.withDefaults(builder.timeSource),
+                : SlidingWindowRateLimiter.defaults(builder.timeSource),
             TrustedProxies.of(builder.trustedProxies),
             new OriginPolicy(builder.allowedOrigins),
             new ConnectionCaps(builder.maxConnections, builder.maxConnectionsPerAddress),
@@ -209,7 +225,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
     private ConnectionRateLimiter rateLimiter;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
-    private ResyncLimit resyncLimit = ResyncLimit.DEFAULT;
+    private ResyncLimit resyncLimit = ResyncLimit.defaults();
     private Executor resyncExecutor;
     private Duration idleTimeout = Duration.ofSeconds(300);
     private Duration pingInterval = Duration.ofSeconds(30);
@@ -217,6 +233,10 @@ public final class RealtimeWebSocket implements AutoCloseable {
     private TimeSource timeSource = TimeSource.system();
     private TaskScheduler scheduler;
     private RealtimeObserver observer = RealtimeObserver.NOOP;
+    private ClientProtocol protocol;
+
+    /** The protocol options set on this builder, refused beside {@link #protocol}. */
+    private final Set<String> protocolOptions = new LinkedHashSet<>();
 
     private Builder(ConnectionRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -398,13 +418,14 @@ public final class RealtimeWebSocket implements AutoCloseable {
 
     /**
      * Sets how many {@code resync} requests one connection may make per window; {@link
-     * ResyncLimit#DEFAULT} (5 per 10 s) by default.
+     * ResyncLimit#defaults()} (5 per 10 s) by default.
      *
      * @param resyncLimit the limit
      * @return this builder
      */
     public Builder resyncLimit(ResyncLimit resyncLimit) {
       this.resyncLimit = Objects.requireNonNull(resyncLimit, "resyncLimit");
+      protocolOptions.add("resyncLimit");
       return this;
     }
 
@@ -458,6 +479,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
      */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = Durations.requirePositive("idleTimeout", idleTimeout);
+      protocolOptions.add("idleTimeout");
       return this;
     }
 
@@ -469,6 +491,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
      */
     public Builder pingInterval(Duration pingInterval) {
       this.pingInterval = Durations.requirePositive("pingInterval", pingInterval);
+      protocolOptions.add("pingInterval");
       return this;
     }
 
@@ -486,6 +509,33 @@ public final class RealtimeWebSocket implements AutoCloseable {
             "maxMessageChars must be from 1024 to 1048576, got " + maxMessageChars);
       }
       this.maxMessageChars = maxMessageChars;
+      protocolOptions.add("maxMessageChars");
+      return this;
+    }
+
+    /**
+     * Makes every endpoint speak this protocol, built by the host with {@link
+     * ClientProtocol#builder}: its message limit, idle timeout, heartbeat, resync limit, resync
+     * executor and scheduler apply, and the options of this builder that repeat them ({@link
+     * #maxMessageChars}, {@link #idleTimeout}, {@link #pingInterval}, {@link #resyncLimit}) must
+     * not be set too. The {@code /ws/events} endpoint gets a copy whose resync source is the {@link
+     * #events} broadcaster; the container's frame limits follow the protocol's message limit; the
+     * registry's codec replaces the protocol's, since connections are sent what the registry
+     * encodes.
+     *
+     * @param protocol a protocol without a resync source
+     * @return this builder
+     * @throws IllegalArgumentException if it has a resync source: {@code /ws/system} would replay
+     *     events
+     */
+    public Builder protocol(ClientProtocol protocol) {
+      Objects.requireNonNull(protocol, "protocol");
+      if (protocol.hasResyncSource()) {
+        throw new IllegalArgumentException(
+            "the protocol must have no resync source: /ws/events gets a copy with the events"
+                + " broadcaster as its source, and /ws/system must not replay events");
+      }
+      this.protocol = protocol;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.realtime.jakarta.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.realtime.admission.SlidingWindowRateLimiter;
@@ -16,13 +17,17 @@ import io.realtime.message.payload.PerformanceUpdate.HostStats;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.metrics.MetricSources;
+import io.realtime.protocol.ClientProtocol;
 import io.realtime.test.FlakyTransport;
+import io.realtime.time.TaskScheduler;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -401,6 +406,39 @@ abstract class RealtimeEndpointsSuite {
     CloseReason closed = client.awaitClose();
     assertThat(closed.getCloseCode().getCode()).isEqualTo(1008);
     assertThat(closed.getReasonPhrase()).isEqualTo("Invalid job id");
+  }
+
+  @Test
+  void aProtocolBuiltByTheHostIsSpokenByEveryEndpointAndEventsStillResync() throws Exception {
+    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    closeables.add(timers::shutdownNow);
+    ClientProtocol protocol =
+        ClientProtocol.builder(TaskScheduler.of(timers))
+            .pingInterval(Duration.ofMillis(300))
+            .maxMessageChars(2048)
+            .build();
+    start(builder -> builder.protocol(protocol));
+    TestClient events = client("/ws/events");
+    TestClient system = client("/ws/system");
+
+    events.awaitMessage(m -> m.startsWith("{\"type\":\"ping\""));
+    system.awaitMessage(m -> m.startsWith("{\"type\":\"ping\""));
+    system.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(2_100) + "\"}");
+    // Past the protocol's 2,048 characters but within the container's limit, an eighth more.
+    system.awaitMessage(m -> m.contains("Message too large"));
+    publish(1);
+    events.send("{\"type\":\"resync\",\"data\":{\"channel\":\"events\",\"last_sequence\":0}}");
+    assertThat(events.awaitMessage(m -> m.startsWith("{\"type\":\"resync_ack\"")))
+        .contains("\"recovered\":true"); // the events broadcaster answered: the copy has its source
+    assertThatThrownBy(
+            () ->
+                RealtimeWebSocket.builder(registry)
+                    .events(this.events)
+                    .protocol(protocol)
+                    .idleTimeout(Duration.ofSeconds(9))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("set idleTimeout on the ClientProtocol given to protocol(...)");
   }
 
   @Test

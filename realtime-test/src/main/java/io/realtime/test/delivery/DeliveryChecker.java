@@ -279,7 +279,7 @@ public final class DeliveryChecker {
           builder ->
               builder.circuitBreaker(
                   CircuitBreaker.builder(EventBroadcaster.SERVICE_NAME)
-                      .withRecoveryTimeout(timeout)
+                      .recoveryTimeout(timeout)
                       .build()));
     }
 

@@ -123,7 +123,7 @@ public final class Attacks {
   /**
    * Sends {@code requests} resyncs asking for the last {@code replayed} events: from {@code
    * replayed} before the newest offset the attacker has seen (from 0 when that is less). Answer: at
-   * most {@link ResyncLimit#DEFAULT}'s five replays ({@code resync_ack}s), every other request
+   * most {@link ResyncLimit#defaults()}'s five replays ({@code resync_ack}s), every other request
    * coalesced or refused with a {@code rate_limited} error naming {@code resync_limit}; the
    * connection stays.
    *
@@ -170,7 +170,7 @@ public final class Attacks {
                     return unchanged;
                   });
           long acks = attacker.count(RESYNC_ACK);
-          if (acks > ResyncLimit.DEFAULT.maxRequests()) {
+          if (acks > ResyncLimit.defaults().maxRequests()) {
             throw new AssertionError(
                 requests + " resyncs were answered by " + acks + " replays, more than the limit");
           }
