@@ -91,8 +91,18 @@ public final class RecordingConnection implements Connection {
   public CompletionStage<Void> sendText(String text) {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
-    Mode current = mode;
     CompletableFuture<Void> sent = new CompletableFuture<>();
+    Mode current;
+    synchronized (this) {
+      // read under the lock resume() takes: a send either stalls before resume() completes the
+      // stalled ones, or sees the mode resume() set; never parked after resume() emptied the list
+      current = mode;
+      if (current == Mode.STALLED) {
+        stalledSends.add(sent);
+        texts.add(text);
+        return sent;
+      }
+    }
     switch (current) {
       case IMMEDIATE -> {
         record(text);
@@ -104,12 +114,6 @@ public final class RecordingConnection implements Connection {
                 record(text);
                 complete(sent);
               });
-      case STALLED -> {
-        synchronized (this) {
-          stalledSends.add(sent);
-          texts.add(text);
-        }
-      }
       case FAILING -> {
         inFlight.decrementAndGet();
         sent.completeExceptionally(new IOException("connection reset"));
