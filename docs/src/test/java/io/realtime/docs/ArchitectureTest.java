@@ -61,8 +61,8 @@ class ArchitectureTest {
           // Not realtime's wire format: these read other services' JSON documents (llama.cpp slots,
           // model and container health endpoints, a GPU health endpoint).
           "io.realtime.metrics.http.HttpProbe",
-          "io.realtime.metrics.http.LlamaSlotsSource",
-          "io.realtime.metrics.http.AiModelHealthSource",
+          "io.realtime.metrics.http.LlamaSlotsMetrics",
+          "io.realtime.metrics.http.AiModelHealthMetrics",
           "io.realtime.metrics.nvml.HealthEndpointGpuMetrics");
 
   private static final DescribedPredicate<JavaClass> FEATURE_IMPLEMENTATION =
@@ -133,6 +133,7 @@ class ArchitectureTest {
               "io.realtime.jakarta..",
               "io.realtime.client..",
               "io.realtime.micrometer..",
+              "io.realtime.metrics.http..",
               "io.realtime.metrics.nvml..",
               "io.realtime.metrics.oshi..",
               "io.realtime.metrics.postgres..")

@@ -4,14 +4,14 @@ import io.realtime.message.payload.PerformanceUpdate.AiModelStatus;
 import io.realtime.message.payload.SystemStatus.CameraCounts;
 import io.realtime.message.payload.SystemStatus.QueueDepths;
 import io.realtime.metrics.GpuReading;
-import io.realtime.metrics.InferenceStatsSource;
+import io.realtime.metrics.InferenceStatsMetrics;
 import io.realtime.metrics.LatencyTracker;
 import io.realtime.metrics.MetricSource;
 import io.realtime.metrics.MetricSources;
-import io.realtime.metrics.http.AiModelHealthSource;
-import io.realtime.metrics.http.ContainerHealthSource;
+import io.realtime.metrics.http.AiModelHealthMetrics;
+import io.realtime.metrics.http.ContainerHealthMetrics;
 import io.realtime.metrics.http.HttpProbe;
-import io.realtime.metrics.http.LlamaSlotsSource;
+import io.realtime.metrics.http.LlamaSlotsMetrics;
 import io.realtime.metrics.nvml.GpuSources;
 import io.realtime.metrics.nvml.HealthEndpointGpuMetrics;
 import io.realtime.metrics.nvml.NvidiaSmiGpuMetrics;
@@ -51,7 +51,7 @@ final class LauncherSources implements AutoCloseable {
     MetricSources.Builder builder =
         MetricSources.builder()
             .host(new OshiHostMetrics("/"))
-            .inference(new InferenceStatsSource(latencies));
+            .inference(new InferenceStatsMetrics(latencies));
     if (options.nvmlLibrary() != null || !simulated) {
       builder.gpus(realGpus(options, probe));
     } else {
@@ -62,21 +62,21 @@ final class LauncherSources implements AutoCloseable {
         .aiHealth()
         .forEach(
             (name, url) -> {
-              builder.aiModel(name, new AiModelHealthSource(name, url, probe));
+              builder.aiModel(name, new AiModelHealthMetrics(name, url, probe));
               containers.put("ai-" + name, HttpProbe.resolve(url, "health"));
             });
     if (options.aiHealth().isEmpty() && simulated) {
       builder.aiModel("yolo26", () -> AiModelStatus.detector("healthy", 0.17, "yolo26", "cuda:0"));
     }
     if (options.llmSlotsUrl() != null) {
-      builder.llm(LLM, new LlamaSlotsSource(LLM, options.llmSlotsUrl(), probe));
+      builder.llm(LLM, new LlamaSlotsMetrics(LLM, options.llmSlotsUrl(), probe));
       containers.put("ai-llm", HttpProbe.resolve(options.llmSlotsUrl(), "health"));
     } else if (simulated) {
       builder.llm(
           LLM, () -> AiModelStatus.llm("healthy", ThreadLocalRandom.current().nextInt(3), 2, 4096));
     }
     if (!containers.isEmpty()) {
-      builder.containers(new ContainerHealthSource(containers, probe));
+      builder.containers(new ContainerHealthMetrics(containers, probe));
     }
     if (options.postgresUrl() != null) {
       PostgresMetrics postgres =

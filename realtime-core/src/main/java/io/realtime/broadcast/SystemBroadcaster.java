@@ -5,7 +5,7 @@ import io.realtime.connection.ConnectionRegistry;
 import io.realtime.connection.RegisteredConnection;
 import io.realtime.message.Envelope;
 import io.realtime.metrics.MetricSources;
-import io.realtime.metrics.PerformanceHistory;
+import io.realtime.metrics.history.PerformanceHistory;
 import io.realtime.transport.Transport;
 import java.time.Duration;
 import java.util.Optional;

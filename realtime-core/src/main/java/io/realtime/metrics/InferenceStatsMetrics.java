@@ -10,7 +10,7 @@ import java.util.Objects;
  * LatencyTracker#PIPELINE pipeline} stages, images per minute from the detector's throughput and
  * events per minute from the LLM's. Queue depths are left out here; the queue source reports them.
  */
-public final class InferenceStatsSource implements MetricSource<InferenceStats> {
+public final class InferenceStatsMetrics implements MetricSource<InferenceStats> {
 
   private final LatencyTracker tracker;
 
@@ -19,7 +19,7 @@ public final class InferenceStatsSource implements MetricSource<InferenceStats> 
    *
    * @param tracker the tracker the pipeline records into
    */
-  public InferenceStatsSource(LatencyTracker tracker) {
+  public InferenceStatsMetrics(LatencyTracker tracker) {
     this.tracker = Objects.requireNonNull(tracker, "tracker");
   }
 

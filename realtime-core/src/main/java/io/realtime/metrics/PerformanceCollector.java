@@ -5,6 +5,8 @@ import io.realtime.message.payload.PerformanceUpdate.DatabaseStats;
 import io.realtime.message.payload.PerformanceUpdate.GpuPerformance;
 import io.realtime.message.payload.SystemStatus;
 import io.realtime.message.payload.SystemStatus.GpuStatus;
+import io.realtime.metrics.alerts.AlertEvaluator;
+import io.realtime.metrics.history.PerformanceHistory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

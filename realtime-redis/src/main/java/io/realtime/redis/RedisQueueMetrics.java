@@ -12,7 +12,7 @@ import redis.clients.jedis.UnifiedJedis;
  * are configured as the pipeline writes them; a missing list counts 0. A Redis failure throws, so
  * the section is reported absent for that collection only.
  */
-public final class RedisQueueDepths implements MetricSource<QueueDepths> {
+public final class RedisQueueMetrics implements MetricSource<QueueDepths> {
 
   private final UnifiedJedis redis;
   private final String detectionKey;
@@ -27,7 +27,7 @@ public final class RedisQueueDepths implements MetricSource<QueueDepths> {
    * @param analysisKey the analysis queue's key, for example {@code analysis_queue}
    * @param deadLetterKeys the dead-letter queues' keys
    */
-  public RedisQueueDepths(
+  public RedisQueueMetrics(
       RedisTransport transport,
       String detectionKey,
       String analysisKey,

@@ -28,8 +28,8 @@ class RedisSourcesIT {
     transport.commands().rpush(prefix + ":detection_queue", "a", "b", "c");
     transport.commands().rpush(prefix + ":analysis_queue", "x");
     transport.commands().rpush(prefix + ":dlq:detection", "d1", "d2");
-    RedisQueueDepths source =
-        new RedisQueueDepths(
+    RedisQueueMetrics source =
+        new RedisQueueMetrics(
             transport,
             prefix + ":detection_queue",
             prefix + ":analysis_queue",

@@ -146,7 +146,7 @@ class LatencyTrackerTest {
     tracker.record(LatencyTracker.LLM, 2000);
     tracker.record(LatencyTracker.PIPELINE, 2100);
 
-    InferenceStats stats = new InferenceStatsSource(tracker).collect();
+    InferenceStats stats = new InferenceStatsMetrics(tracker).collect();
 
     assertThat(stats.yolo26LatencyMs()).isEqualTo(new LatencyStats(40.0, 40.0, 40.0));
     assertThat(stats.nemotronLatencyMs().p95()).isEqualTo(2000.0);

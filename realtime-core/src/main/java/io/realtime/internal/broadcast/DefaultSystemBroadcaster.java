@@ -15,7 +15,7 @@ import io.realtime.message.SplicedEnvelope;
 import io.realtime.metrics.MetricSnapshot;
 import io.realtime.metrics.MetricSources;
 import io.realtime.metrics.PerformanceCollector;
-import io.realtime.metrics.PerformanceHistory;
+import io.realtime.metrics.history.PerformanceHistory;
 import io.realtime.time.TaskScheduler;
 import io.realtime.transport.TransportMessage;
 import java.time.Duration;

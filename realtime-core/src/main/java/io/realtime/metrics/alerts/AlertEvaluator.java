@@ -1,4 +1,4 @@
-package io.realtime.metrics;
+package io.realtime.metrics.alerts;
 
 import io.realtime.message.payload.PerformanceUpdate;
 import io.realtime.message.payload.PerformanceUpdate.AlertSeverity;

@@ -1,4 +1,4 @@
-package io.realtime.metrics;
+package io.realtime.metrics.history;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.realtime.metrics;
+package io.realtime.metrics.history;
 
 import io.realtime.message.payload.PerformanceUpdate;
 import java.time.Instant;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * device} (default {@code unknown}). A service that fails, times out or answers other than 200
  * reads {@code {"status":"unreachable","vram_gb":0,"model":name,"device":"unknown"}}.
  */
-public final class AiModelHealthSource implements MetricSource<AiModelStatus> {
+public final class AiModelHealthMetrics implements MetricSource<AiModelStatus> {
 
   private final String model;
   private final URI healthUri;
@@ -26,7 +26,7 @@ public final class AiModelHealthSource implements MetricSource<AiModelStatus> {
    * @param baseUrl the service's base URL, for example {@code http://ai-detector:8090}
    * @param probe the HTTP probe and its timeout
    */
-  public AiModelHealthSource(String model, URI baseUrl, HttpProbe probe) {
+  public AiModelHealthMetrics(String model, URI baseUrl, HttpProbe probe) {
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("model name must not be blank, got '" + model + "'");
     }

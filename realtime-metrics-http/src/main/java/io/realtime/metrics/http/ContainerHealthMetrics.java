@@ -15,7 +15,7 @@ import java.util.Objects;
  * connection is unknown/unhealthy; a timeout is running/unhealthy (it accepted the connection); any
  * other failure is unknown/unhealthy.
  */
-public final class ContainerHealthSource implements MetricSource<List<ContainerHealth>> {
+public final class ContainerHealthMetrics implements MetricSource<List<ContainerHealth>> {
 
   private final Map<String, URI> containers;
   private final HttpProbe probe;
@@ -26,7 +26,7 @@ public final class ContainerHealthSource implements MetricSource<List<ContainerH
    * @param containers container name to health URL, probed in iteration order
    * @param probe the HTTP probe and its timeout
    */
-  public ContainerHealthSource(Map<String, URI> containers, HttpProbe probe) {
+  public ContainerHealthMetrics(Map<String, URI> containers, HttpProbe probe) {
     Objects.requireNonNull(containers, "containers");
     containers.forEach(
         (name, uri) -> {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * A server that fails, times out, answers other than 200 or with something other than a list of
  * slots reads {@code {"status":"unreachable","slots_active":0,"slots_total":0,"context_size":0}}.
  */
-public final class LlamaSlotsSource implements MetricSource<AiModelStatus> {
+public final class LlamaSlotsMetrics implements MetricSource<AiModelStatus> {
 
   private final String model;
   private final URI slotsUri;
@@ -26,7 +26,7 @@ public final class LlamaSlotsSource implements MetricSource<AiModelStatus> {
    * @param baseUrl the llama.cpp server's base URL
    * @param probe the HTTP probe and its timeout
    */
-  public LlamaSlotsSource(String model, URI baseUrl, HttpProbe probe) {
+  public LlamaSlotsMetrics(String model, URI baseUrl, HttpProbe probe) {
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("model name must not be blank, got '" + model + "'");
     }

@@ -64,13 +64,13 @@ class HttpHealthSourcesIT {
 
   @Test
   void aiModelHealthReadsTheRecordedBody() throws Exception {
-    assertThat(new AiModelHealthSource("yolo26", url("/detector"), probe).collect())
+    assertThat(new AiModelHealthMetrics("yolo26", url("/detector"), probe).collect())
         .isEqualTo(new AiModelStatus("healthy", 2.75, "yolo26m", "cuda:0", null, null, null));
   }
 
   @Test
   void aiModelThatIsNotHealthyYetIsUnhealthyWithDefaults() throws Exception {
-    assertThat(new AiModelHealthSource("yolo26", url("/loading"), probe).collect())
+    assertThat(new AiModelHealthMetrics("yolo26", url("/loading"), probe).collect())
         .isEqualTo(new AiModelStatus("unhealthy", null, "yolo26", "cuda:0", null, null, null));
   }
 
@@ -79,23 +79,23 @@ class HttpHealthSourcesIT {
     AiModelStatus unreachable =
         new AiModelStatus("unreachable", 0.0, "yolo26", "unknown", null, null, null);
 
-    assertThat(new AiModelHealthSource("yolo26", url("/broken"), probe).collect())
+    assertThat(new AiModelHealthMetrics("yolo26", url("/broken"), probe).collect())
         .isEqualTo(unreachable);
     long start = System.nanoTime();
-    assertThat(new AiModelHealthSource("yolo26", url("/slow"), probe).collect())
+    assertThat(new AiModelHealthMetrics("yolo26", url("/slow"), probe).collect())
         .isEqualTo(unreachable);
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .as("the timeout bounds the probe")
         .isLessThan(Duration.ofSeconds(10));
-    assertThat(new AiModelHealthSource("yolo26", closedPort(), probe).collect())
+    assertThat(new AiModelHealthMetrics("yolo26", closedPort(), probe).collect())
         .isEqualTo(unreachable);
   }
 
   @Test
   void llamaSlotsCountsProcessingSlots() throws Exception {
-    assertThat(new LlamaSlotsSource("nemotron", url("/llm"), probe).collect())
+    assertThat(new LlamaSlotsMetrics("nemotron", url("/llm"), probe).collect())
         .isEqualTo(new AiModelStatus("healthy", null, "nemotron", null, 2, 4, 8192));
-    assertThat(new LlamaSlotsSource("nemotron", url("/legacy-llm/"), probe).collect())
+    assertThat(new LlamaSlotsMetrics("nemotron", url("/legacy-llm/"), probe).collect())
         .isEqualTo(new AiModelStatus("healthy", null, "nemotron", null, 1, 2, 4096));
   }
 
@@ -103,11 +103,11 @@ class HttpHealthSourcesIT {
   void llamaSlotsThatFailOrAreNotJsonAreUnreachable() throws Exception {
     AiModelStatus unreachable = new AiModelStatus("unreachable", null, "nemotron", null, 0, 0, 0);
 
-    assertThat(new LlamaSlotsSource("nemotron", url("/broken"), probe).collect())
+    assertThat(new LlamaSlotsMetrics("nemotron", url("/broken"), probe).collect())
         .isEqualTo(unreachable);
-    assertThat(new LlamaSlotsSource("nemotron", url("/garbage"), probe).collect())
+    assertThat(new LlamaSlotsMetrics("nemotron", url("/garbage"), probe).collect())
         .isEqualTo(unreachable);
-    assertThat(new LlamaSlotsSource("nemotron", url("/slow"), probe).collect())
+    assertThat(new LlamaSlotsMetrics("nemotron", url("/slow"), probe).collect())
         .isEqualTo(unreachable);
   }
 
@@ -119,7 +119,7 @@ class HttpHealthSourcesIT {
     containers.put("ai-llm", url("/slow/health"));
     containers.put("grafana", URI.create(closedPort() + "/health"));
 
-    assertThat(new ContainerHealthSource(containers, probe).collect())
+    assertThat(new ContainerHealthMetrics(containers, probe).collect())
         .containsExactly(
             new ContainerHealth("frontend", "running", "healthy"),
             new ContainerHealth("ai-yolo26", "running", "unhealthy"),

@@ -38,7 +38,7 @@ class HttpProbeTest {
     containers.put("frontend", null);
 
     assertThatThrownBy(
-            () -> new ContainerHealthSource(containers, new HttpProbe(Duration.ofSeconds(1))))
+            () -> new ContainerHealthMetrics(containers, new HttpProbe(Duration.ofSeconds(1))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("frontend");
   }

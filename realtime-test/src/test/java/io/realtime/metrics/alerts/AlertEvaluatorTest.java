@@ -1,4 +1,4 @@
-package io.realtime.metrics;
+package io.realtime.metrics.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
