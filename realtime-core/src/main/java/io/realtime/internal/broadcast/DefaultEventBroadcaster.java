@@ -240,7 +240,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     requireDeliverable(message.type(), text);
     Outbox.Entry entry = new Outbox.Entry(UUID.randomUUID().toString(), text, true);
     if (resilient.isDegraded() || shared.breaker().state() != CircuitBreaker.State.CLOSED) {
-      return publishLocally(text, enqueue(entry));
+      return publishLocally(message.type(), text, enqueue(entry));
     }
     if (!follower.hasStarted()) {
       // Not following the stream yet (the first subscription waits for its confirmation): an
@@ -248,7 +248,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       // would never get it. Delivered locally and queued; the flush appends it once followed.
       long mark = enqueue(entry);
       scheduleFlush(Duration.ZERO);
-      return publishLocally(text, mark);
+      return publishLocally(message.type(), text, mark);
     }
     long behindMark = DeliveryLedger.NOT_DELIVERED;
     boolean behind = false;
@@ -262,7 +262,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     }
     if (behind) {
       scheduleFlush(Duration.ZERO);
-      return publishLocally(text, behindMark);
+      return publishLocally(message.type(), text, behindMark);
     }
     ledger.appending(text);
     CompletionStage<StreamPosition> appended;
@@ -304,7 +304,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
                   error.toString());
               dropped(outbox.add(entry));
               scheduleFlush(Duration.ZERO);
-              return publishLocally(text, mark);
+              return publishLocally(message.type(), text, mark);
             })
         .thenCompose(stage -> stage);
   }
@@ -441,28 +441,23 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
    * Delivers on the publishing thread, before the publish returns: a later publish that reaches the
    * clients through the stream can then never overtake it.
    */
-  private CompletionStage<PublishReceipt> publishLocally(String text, long mark) {
+  /**
+   * Delivers an event this instance encoded, without stream position, as its text: nothing is
+   * decoded or encoded again on the way to the clients.
+   */
+  private CompletionStage<PublishReceipt> publishLocally(String type, String text, long mark) {
+    EncodedMessage local = EncodedMessage.ofText(type, text, null, null);
     if (mark == DeliveryLedger.NOT_DELIVERED) {
-      deliverLocally(text);
+      shared.registry().broadcast(shared.clientChannel(), local);
     } else {
-      deliverToPresentAt(text, mark);
+      // To the connections marked present by the mark: the ones its ledger record counts as
+      // having it. Any other gets it when the stream carries it.
+      sendToPresent(type, () -> local, since -> since <= mark);
     }
     return CompletableFuture.completedFuture(PublishReceipt.LOCAL_ONLY);
   }
 
-  /**
-   * Delivers a local-only event to the connections marked present by {@code mark}: the ones its
-   * ledger record counts as having it. Any other gets it when the stream carries it.
-   */
-  private void deliverToPresentAt(String text, long mark) {
-    Message message = decode(text);
-    if (message != null) {
-      sendToPresent(
-          message.type(), () -> EncodedMessage.encode(message, codec), since -> since <= mark);
-    }
-  }
-
-  /** A message without stream position: a local-only publish, or a plain one on the channel. */
+  /** A plain message on the channel, published without stream position by another producer. */
   private void deliverLocally(String payload) {
     Message message = decode(payload);
     if (message != null) {
