@@ -193,9 +193,16 @@ class RedisSentinelIT {
   }
 
   @Test
-  void aFailoverToAReplicaWithoutTheEpochKeyDeliversEveryEventExactlyOnce() throws Exception {
+  void aFailoverToAReplicaWithoutTheEpochKeyLosesNothingUntold() throws Exception {
     // The replica is made writable and loses the epoch key alone: the master never writes that key
-    // again, so the promoted replica has the offsets and the history but no epoch.
+    // again, so the promoted replica has the offsets and the history but no epoch. What is
+    // guaranteed is the README's Sentinel row: a replica without the epoch key starts a new epoch,
+    // and a resync naming the old one gets recovered: false. Nothing more can be: the failover is
+    // asynchronous, so the old master goes on acknowledging (and publishing) appends for about a
+    // second after the replica stopped replicating; a client away across that switch cannot be
+    // replayed those events and is told so. This test once asserted exactly once, which held only
+    // when no reconnecting client happened to be away at the switch (seed 201's schedule against
+    // Sentinel's timing): on a slower machine it announced 6 to 12 such pairs lost.
     Fault failover =
         Fault.of(
             "failover to a replica without the epoch key",
@@ -214,7 +221,7 @@ class RedisSentinelIT {
     DeliveryReport report =
         run(checker(201).fault(failover, 1, Duration.ofSeconds(3)), "epochKeyMissing");
 
-    report.assertExactlyOnce();
+    report.assertClean();
   }
 
   @Test
