@@ -76,25 +76,27 @@ public final class JobIds {
    * @throws IllegalArgumentException if the id is invalid
    */
   public static String logChannel(String pattern, String jobId) {
-    return pattern.replace(ID, requireValid(jobId));
+    return requireLogChannelPattern(pattern).replace(ID, requireValid(jobId));
   }
 
   /**
-   * Checks a pattern of job-log channels: not blank, no whitespace, and {@code {id}} exactly once,
-   * so that every job has its own channel.
+   * Checks a pattern of job-log channels: {@code {id}} exactly once, so that every job has its own
+   * channel, and no whitespace nor other brace (Redis Cluster derives a channel's slot from braces,
+   * and refuses channels holding them).
    *
    * @param pattern the candidate, for example {@code app1:job:{id}:logs}
    * @return {@code pattern}
    * @throws IllegalArgumentException naming the bad pattern and the rule
    */
   public static String requireLogChannelPattern(String pattern) {
-    if (pattern == null
-        || pattern.isBlank()
-        || pattern.chars().anyMatch(Character::isWhitespace)
-        || pattern.indexOf(ID) < 0
-        || pattern.indexOf(ID) != pattern.lastIndexOf(ID)) {
+    String rest = pattern == null ? null : pattern.replaceFirst(Pattern.quote(ID), "");
+    if (rest == null
+        || rest.length() != pattern.length() - ID.length()
+        || rest.chars().anyMatch(c -> Character.isWhitespace(c) || c == '{' || c == '}')) {
       throw new IllegalArgumentException(
-          "logChannel must contain {id} exactly once and no whitespace, got '" + pattern + "'");
+          "logChannel must contain {id} exactly once and no whitespace nor other brace, got '"
+              + pattern
+              + "'");
     }
     return pattern;
   }

@@ -689,7 +689,6 @@ public final class JobLogEmitter implements AutoCloseable {
     return retryInterval;
   }
 
-  /** Where viewers read and send their backlogs and catch up: never a transport's thread. */
   /**
    * Returns the transport channel of a job's logs, under this emitter's pattern ({@link
    * Builder#logChannel}); tails attached through this emitter follow the same channel.
@@ -702,6 +701,7 @@ public final class JobLogEmitter implements AutoCloseable {
     return JobIds.logChannel(logChannelPattern, jobId);
   }
 
+  /** Where viewers read and send their backlogs and catch up: never a transport's thread. */
   Executor backlogExecutor() {
     return backlogExecutor;
   }

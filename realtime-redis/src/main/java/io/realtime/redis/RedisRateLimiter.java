@@ -66,8 +66,21 @@ public final class RedisRateLimiter implements ConnectionRateLimiter {
    * @param transport the Redis transport
    * @return the limiter
    */
-  public static RedisRateLimiter withDefaults(RedisTransport transport) {
+  public static RedisRateLimiter defaults(RedisTransport transport) {
     return new RedisRateLimiter(transport, 100, 2, Duration.ofMinutes(1), TimeSource.system());
+  }
+
+  /**
+   * Same as {@link #defaults(RedisTransport)}.
+   *
+   * @param transport the Redis transport
+   * @return the limiter
+   * @deprecated use {@link #defaults(RedisTransport)}, the one spelling of defaults
+   *     (CONTRIBUTING.md)
+   */
+  @Deprecated(since = "0.1.0")
+  public static RedisRateLimiter withDefaults(RedisTransport transport) {
+    return defaults(transport);
   }
 
   @Override

@@ -94,8 +94,9 @@ public final class RedisTransportConfig {
    * ping-timeout-ms}, {@code deduplication-window-ms}, {@code command-threads}, {@code
    * command-queue-size}, {@code delivery-threads}, {@code delivery-queue-size}, {@code
    * subscriber-connections}, {@code sentinel.master}, {@code sentinel.nodes}, {@code cluster.nodes}
-   * (comma-separated {@code host:port}). Absent keys keep their defaults. Keys under {@code
-   * channels.} are refused: channel names belong to the components that use them.
+   * (comma-separated {@code host:port}). Absent keys keep their defaults. The former {@code
+   * channels.events}, {@code .system-status}, {@code .performance} and {@code .job-logs} are
+   * refused: channel names belong to the components that use them.
    *
    * @param properties the properties, for example {@code System.getProperties()}
    * @param prefix the key prefix
@@ -147,8 +148,9 @@ public final class RedisTransportConfig {
     if (cluster != null) {
       builder.cluster(parseNodes(prefix + "cluster.nodes", cluster));
     }
-    for (String key : properties.stringPropertyNames()) {
-      if (key.startsWith(prefix + "channels.")) {
+    for (String removed : List.of("events", "system-status", "performance", "job-logs")) {
+      String key = prefix + "channels." + removed;
+      if (properties.getProperty(key) != null) {
         // Refused rather than ignored: a host that set it expects its channels renamed.
         throw new IllegalArgumentException(
             key

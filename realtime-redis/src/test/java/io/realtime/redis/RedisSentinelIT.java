@@ -31,9 +31,10 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
- * A Sentinel failover during traffic: the transport follows the new master and loses nothing. The
- * delivery checker asserts exactly-once delivery across a failover to a replica that lacks the
- * stream's epoch key, and the guarantees when the promoted replica never got anything at all.
+ * A Sentinel failover during traffic: the transport follows the new master and loses nothing
+ * unannounced. The delivery checker asserts the README's Sentinel guarantees across a failover to a
+ * replica that lacks the stream's epoch key (a new epoch; only what the switch window held may be
+ * announced lost), and when the promoted replica never got anything at all.
  */
 class RedisSentinelIT {
 
@@ -222,6 +223,10 @@ class RedisSentinelIT {
         run(checker(201).fault(failover, 1, Duration.ofSeconds(3)), "epochKeyMissing");
 
     report.assertClean();
+    // Only what the old master acknowledged during the switch (about a second at 100 events/s)
+    // can be announced lost, and only to clients away across it: far fewer (client, event) pairs
+    // than there were events, where a failover that lost the history would announce them all.
+    assertThat(report.announcedLost()).isLessThan(report.acknowledged() / 2);
   }
 
   @Test

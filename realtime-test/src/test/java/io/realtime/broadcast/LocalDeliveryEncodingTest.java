@@ -4,12 +4,15 @@ import static io.realtime.broadcast.EventBroadcasterTest.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.realtime.connection.ConnectionRegistry;
+import io.realtime.message.Envelope;
 import io.realtime.message.MessageCodec;
+import io.realtime.message.payload.SecurityEvent;
 import io.realtime.test.CountingCodec;
 import io.realtime.test.FlakyTransport;
 import io.realtime.test.ManualTime;
 import io.realtime.test.RecordingConnection;
 import io.realtime.transport.InMemoryTransport;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +51,27 @@ class LocalDeliveryEncodingTest {
     EventBroadcasterTest.awaitEvents(client, 1);
     assertThat(counting.encodes()).isEqualTo(1);
     assertThat(counting.decodes()).isZero();
+  }
+
+  @Test
+  void anEnvelopeWhoseMapDataTheCodecCannotReadReachesNoClientLocallyEither() {
+    RecordingConnection client = new RecordingConnection("ws-events-client");
+    registry.register("events", client);
+    EventBroadcaster broadcaster =
+        closeables.add(
+            EventBroadcaster.builder(flaky, registry).timeSource(time).scheduler(time).build());
+    broadcaster.start();
+    flaky.fail();
+
+    broadcaster
+        .publish(Envelope.of("event", Map.of("not", "an event")))
+        .toCompletableFuture()
+        .join();
+    broadcaster.publish(event(2)).toCompletableFuture().join();
+
+    EventBroadcasterTest.awaitEvents(client, 1);
+    assertThat(EventBroadcasterTest.events(client))
+        .singleElement()
+        .satisfies(e -> assertThat(e.dataAs(SecurityEvent.class).id()).isEqualTo(2L));
   }
 }

@@ -188,12 +188,14 @@ class JobLogsTest extends JobLogTestBase {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"job:logs", "job:{id}:{id}", "job {id}", " "})
+  @ValueSource(strings = {"job:logs", "job:{id}:{id}", "job {id}", " ", "{app}:job:{id}"})
   void aLogChannelPatternWithoutExactlyOneIdIsRefusedByName(String pattern) {
     assertThatThrownBy(() -> JobLogEmitter.builder(transport).logChannel(pattern))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "logChannel must contain {id} exactly once and no whitespace, got '" + pattern + "'");
+            "logChannel must contain {id} exactly once and no whitespace nor other brace, got '"
+                + pattern
+                + "'");
   }
 
   @Test

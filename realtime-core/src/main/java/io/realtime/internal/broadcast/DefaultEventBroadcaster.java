@@ -240,7 +240,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     requireDeliverable(message.type(), text);
     Outbox.Entry entry = new Outbox.Entry(UUID.randomUUID().toString(), text, true);
     if (resilient.isDegraded() || shared.breaker().state() != CircuitBreaker.State.CLOSED) {
-      return publishLocally(message.type(), text, enqueue(entry));
+      return publishLocally(message, text, enqueue(entry));
     }
     if (!follower.hasStarted()) {
       // Not following the stream yet (the first subscription waits for its confirmation): an
@@ -248,7 +248,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
       // would never get it. Delivered locally and queued; the flush appends it once followed.
       long mark = enqueue(entry);
       scheduleFlush(Duration.ZERO);
-      return publishLocally(message.type(), text, mark);
+      return publishLocally(message, text, mark);
     }
     long behindMark = DeliveryLedger.NOT_DELIVERED;
     boolean behind = false;
@@ -262,7 +262,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
     }
     if (behind) {
       scheduleFlush(Duration.ZERO);
-      return publishLocally(message.type(), text, behindMark);
+      return publishLocally(message, text, behindMark);
     }
     ledger.appending(text);
     CompletionStage<StreamPosition> appended;
@@ -304,7 +304,7 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
                   error.toString());
               dropped(outbox.add(entry));
               scheduleFlush(Duration.ZERO);
-              return publishLocally(message.type(), text, mark);
+              return publishLocally(message, text, mark);
             })
         .thenCompose(stage -> stage);
   }
@@ -438,14 +438,18 @@ public final class DefaultEventBroadcaster implements EventBroadcaster {
   }
 
   /**
-   * Delivers on the publishing thread, before the publish returns: a later publish that reaches the
-   * clients through the stream can then never overtake it.
-   */
-  /**
    * Delivers an event this instance encoded, without stream position, as its text: nothing is
-   * decoded or encoded again on the way to the clients.
+   * decoded or encoded again on the way to the clients. Delivers on the publishing thread, before
+   * the publish returns: a later publish that reaches the clients through the stream can then never
+   * overtake it.
    */
-  private CompletionStage<PublishReceipt> publishLocally(String type, String text, long mark) {
+  private CompletionStage<PublishReceipt> publishLocally(Envelope message, String text, long mark) {
+    if (message.data() instanceof Map<?, ?> && decode(text) == null) {
+      // Data given as a map, not as its typed record, is checked as the stream path checks it:
+      // what the codec cannot read back reaches no client (decodeOrNull logged why).
+      return CompletableFuture.completedFuture(PublishReceipt.LOCAL_ONLY);
+    }
+    String type = message.type();
     EncodedMessage local = EncodedMessage.ofText(type, text, null, null);
     if (mark == DeliveryLedger.NOT_DELIVERED) {
       shared.registry().broadcast(shared.clientChannel(), local);
