@@ -30,20 +30,27 @@ class LocalDeliveryEncodingTest {
   private final ConnectionRegistry registry =
       closeables.add(ConnectionRegistry.builder().codec(counting).build());
 
+  private final RecordingConnection client = new RecordingConnection("ws-events-client");
+
   @AfterEach
   void tearDown() throws Exception {
     closeables.close();
   }
 
-  @Test
-  void anEventDeliveredLocallyIsEncodedOnceAndNeverDecoded() {
-    RecordingConnection client = new RecordingConnection("ws-events-client");
+  /** A broadcaster with one local client, whose transport fails from the start. */
+  private EventBroadcaster startedWithFailingTransport() {
     registry.register("events", client);
     EventBroadcaster broadcaster =
         closeables.add(
             EventBroadcaster.builder(flaky, registry).timeSource(time).scheduler(time).build());
     broadcaster.start();
     flaky.fail();
+    return broadcaster;
+  }
+
+  @Test
+  void anEventDeliveredLocallyIsEncodedOnceAndNeverDecoded() {
+    EventBroadcaster broadcaster = startedWithFailingTransport();
 
     PublishReceipt receipt = broadcaster.publish(event(1)).toCompletableFuture().join();
 
@@ -55,13 +62,7 @@ class LocalDeliveryEncodingTest {
 
   @Test
   void anEnvelopeWhoseMapDataTheCodecCannotReadReachesNoClientLocallyEither() {
-    RecordingConnection client = new RecordingConnection("ws-events-client");
-    registry.register("events", client);
-    EventBroadcaster broadcaster =
-        closeables.add(
-            EventBroadcaster.builder(flaky, registry).timeSource(time).scheduler(time).build());
-    broadcaster.start();
-    flaky.fail();
+    EventBroadcaster broadcaster = startedWithFailingTransport();
 
     broadcaster
         .publish(Envelope.of("event", Map.of("not", "an event")))
