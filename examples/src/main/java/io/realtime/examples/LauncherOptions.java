@@ -1,10 +1,10 @@
 package io.realtime.examples;
 
-import io.realtime.admission.SlidingWindowRateLimiter;
-import io.realtime.jakarta.ws.RealtimeWebSocket;
 import io.realtime.metrics.postgres.PostgresConnections;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,12 +29,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The launcher's command-line flags.
+ * The launcher's settings, checked: what {@link LauncherCommand} read from the command line and the
+ * environment, each value validated so that an error names the flag (or the environment variable)
+ * that gave it, never a secret's value.
  *
  * @param port the listen port
+ * @param host the address to listen on
  * @param redisUri the Redis URI, or {@code null} for the in-memory transport
  * @param apiKeys API keys to require; empty for none
  * @param token the token to require, or {@code null}
@@ -42,7 +53,7 @@ import java.util.regex.Pattern;
  * @param idleTimeout the idle timeout
  * @param instanceId this instance's id, or {@code null} for a random one
  * @param simulator whether the simulated pipeline runs
- * @param help whether {@code --help} was asked
+ * @param request what was asked: to run, or only the help or the version
  * @param postgresUrl the JDBC URL of the PostgreSQL source, or {@code null} for none
  * @param nvmlLibrary the NVML library to load, or {@code null} for the simulated GPU (or, without
  *     the simulator, the system's NVML)
@@ -58,9 +69,14 @@ import java.util.regex.Pattern;
  * @param connectionRate connections per minute per client address (plus a burst of 2)
  * @param postgresPassword the PostgreSQL password from {@code PGPASSWORD}, or {@code null} (none,
  *     or the JDBC URL holds one)
+ * @param logLevel the level of the launcher's and the library's logs: {@code error}, {@code warn},
+ *     {@code info}, {@code debug} or {@code trace}
+ * @param secretsOnCommandLine whether {@code --api-key} or {@code --token} was given on the command
+ *     line, where other local users can read it
  */
 public record LauncherOptions(
     int port,
+    String host,
     String redisUri,
     List<String> apiKeys,
     String token,
@@ -69,7 +85,7 @@ public record LauncherOptions(
     Duration idleTimeout,
     String instanceId,
     boolean simulator,
-    boolean help,
+    Request request,
     String postgresUrl,
     String nvmlLibrary,
     Map<String, URI> aiHealth,
@@ -80,16 +96,37 @@ public record LauncherOptions(
     int maxConnections,
     int maxConnectionsPerAddress,
     int connectionRate,
-    String postgresPassword) {
+    String postgresPassword,
+    String logLevel,
+    boolean secretsOnCommandLine) {
+
+  /** What the command line asks for. */
+  public enum Request {
+    /** Start the server. */
+    RUN,
+    /** Print the help and exit 0. */
+    HELP,
+    /** Print the version and exit 0. */
+    VERSION
+  }
 
   /** The environment variable holding an API key. */
   public static final String API_KEY_VARIABLE = "REALTIME_API_KEY";
 
+  /** The environment variable naming a file of API keys, one a line. */
+  public static final String API_KEY_FILE_VARIABLE = "REALTIME_API_KEY_FILE";
+
   /** The environment variable holding the token. */
   public static final String TOKEN_VARIABLE = "REALTIME_TOKEN";
 
+  /** The environment variable naming a file holding the token. */
+  public static final String TOKEN_FILE_VARIABLE = "REALTIME_TOKEN_FILE";
+
   /** The environment variable holding the PostgreSQL password, as for {@code psql}. */
   public static final String POSTGRES_PASSWORD_VARIABLE = "PGPASSWORD";
+
+  /** The log levels {@code --log-level} accepts. */
+  static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
   /** The largest secret file read. */
   private static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -101,57 +138,31 @@ public record LauncherOptions(
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^/@:\\s]*):[^/@\\s]*@");
 
   private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-
-  /** The text of {@code --help}. */
-  public static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: java -jar realtime-standalone.jar [options]",
-          "",
-          "Serves /ws/events, /ws/system and /ws/jobs/{job_id}/logs, with a simulated pipeline.",
-          "",
-          "  --port N               listen port (default 8080)",
-          "  --redis URI            use the Redis transport, e.g. redis://127.0.0.1:6379 (default in-memory)",
-          "  --api-key K            require an API key; repeatable (default none)",
-          "  --api-key-file FILE    require the API keys in FILE, one a line; repeatable",
-          "  --token T              require a token (default none)",
-          "  --token-file FILE      require the token in FILE (its one line)",
-          "  --status-interval D    status period, e.g. 500ms, 5s (default 5s)",
-          "  --ping-interval D      heartbeat period (default 30s)",
-          "  --idle-timeout D       idle timeout (default 300s)",
-          "  --instance-id ID       this instance's id (default random)",
-          "  --no-simulator         turn the simulated pipeline off",
-          "  --postgres JDBC_URL    PostgreSQL metrics, e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres",
-          "  --nvml-lib PATH        GPU metrics from this NVML library (then nvidia-smi, then --health)",
-          "  --health NAME=URL      an AI model's health from URL/health; repeatable",
-          "  --llm-slots URL        llama.cpp slots from URL/slots, as ai_models.nemotron",
-          "  --breaker-recovery D   how long a circuit breaker stays open, and the longest wait",
-          "                         between attempts to reach Redis again (default 30s)",
-          "  --allowed-origin ORIGIN  accept browsers from ORIGIN (scheme://host[:port]) besides",
-          "                         the server's own; repeatable; * accepts every origin",
-          "  --trusted-proxy ADDR   believe X-Forwarded-For from this proxy IP or CIDR block; repeatable",
-          "  --max-connections N    connections open at once, all endpoints (default 10000)",
-          "  --max-connections-per-address N",
-          "                         connections open at once per client IP (default 1000)",
-          "  --connection-rate N    new connections per minute per client IP, plus 2 (default 100)",
-          "  --help                 show this help",
-          "",
-          "Secrets: REALTIME_API_KEY (one key) and REALTIME_TOKEN are read from the environment",
-          "when no --api-key/--api-key-file or --token/--token-file is given; prefer them or the",
-          "files to --api-key and --token, which other local users see in the process list.",
-          "The PostgreSQL password is the JDBC URL's password= or else PGPASSWORD. Secrets are",
-          "never logged.",
-          "",
-          "Browsers may connect only from the page's own origin (or --allowed-origin); clients",
-          "without an Origin header (not browsers) are always accepted.",
-          "",
-          "The dashboard is at http://localhost:PORT/ (add ?api_key=K when keys are required).",
-          "Host CPU, RAM and disk are always measured. A source given by a flag replaces the",
-          "simulated one.",
-          "");
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})");
 
   /**
-   * Parses the flags.
+   * Returns the text of {@code --help}: every flag, its default and its environment variable.
+   *
+   * @return the help
+   */
+  public static String usage() {
+    return LauncherCommand.commandLine(new LauncherCommand(), Map.of()).getUsageMessage();
+  }
+
+  /**
+   * Returns the text of {@code --version}.
+   *
+   * @return for example {@code realtime-standalone 0.1.0}
+   */
+  public static String version() {
+    StringWriter text = new StringWriter();
+    LauncherCommand.commandLine(new LauncherCommand(), Map.of())
+        .printVersionHelp(new PrintWriter(text, true));
+    return text.toString();
+  }
+
+  /**
+   * Parses the flags, taking what they do not give from the process's environment.
    *
    * @param args the command line
    * @return the options
@@ -162,111 +173,203 @@ public record LauncherOptions(
   }
 
   /**
-   * Parses the flags, taking secrets the flags do not give from the environment.
+   * Parses the flags, taking what they do not give from the environment: {@code REALTIME_<FLAG>}
+   * for each flag (see {@code --help}), and the secrets as {@code --help} describes.
    *
-   * @param environment the environment variables ({@value #API_KEY_VARIABLE}, {@value
-   *     #TOKEN_VARIABLE}, {@value #POSTGRES_PASSWORD_VARIABLE})
+   * @param environment the environment variables
    * @param args the command line
    * @return the options
-   * @throws IllegalArgumentException naming the bad flag, value or file (never a secret's value)
+   * @throws IllegalArgumentException naming the bad flag, variable, value or file (never a secret's
+   *     value)
    */
   public static LauncherOptions parse(Map<String, String> environment, String... args) {
-    int port = 8080;
-    String redis = null;
-    List<String> keys = new ArrayList<>();
-    String token = null;
-    String tokenFile = null;
-    List<String> origins = new ArrayList<>();
-    List<String> proxies = new ArrayList<>();
-    int maxConnections = RealtimeWebSocket.DEFAULT_MAX_CONNECTIONS;
-    int maxConnectionsPerAddress = RealtimeWebSocket.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
-    int connectionRate = SlidingWindowRateLimiter.DEFAULT_LIMIT;
-    Duration status = Duration.ofSeconds(5);
-    Duration ping = Duration.ofSeconds(30);
-    Duration idle = Duration.ofSeconds(300);
-    String instance = null;
-    boolean simulator = true;
-    boolean help = false;
-    String postgres = null;
-    String nvml = null;
-    Map<String, URI> health = new LinkedHashMap<>();
-    URI slots = null;
-    Duration breakerRecovery = Duration.ofSeconds(30);
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      switch (flag) {
-        case "--help", "-h" -> help = true;
-        case "--no-simulator" -> simulator = false;
-        case "--port" -> port = port(value(args, ++i, flag));
-        case "--redis" -> redis = value(args, ++i, flag);
-        case "--api-key" -> keys.add(secret(flag, value(args, ++i, flag)));
-        case "--api-key-file" -> keys.addAll(apiKeyFile(flag, value(args, ++i, flag)));
-        case "--token" -> token = secret(flag, value(args, ++i, flag));
-        case "--token-file" -> tokenFile = value(args, ++i, flag);
-        case "--allowed-origin" -> origins.add(origin(flag, value(args, ++i, flag)));
-        case "--trusted-proxy" -> proxies.add(proxyAddress(flag, value(args, ++i, flag)));
-        case "--max-connections" -> maxConnections = atLeastOne(flag, value(args, ++i, flag));
-        case "--max-connections-per-address" ->
-            maxConnectionsPerAddress = atLeastOne(flag, value(args, ++i, flag));
-        case "--connection-rate" -> connectionRate = atLeastOne(flag, value(args, ++i, flag));
-        case "--status-interval" -> status = duration(flag, value(args, ++i, flag));
-        case "--ping-interval" -> ping = duration(flag, value(args, ++i, flag));
-        case "--idle-timeout" -> idle = duration(flag, value(args, ++i, flag));
-        case "--instance-id" -> instance = value(args, ++i, flag);
-        case "--postgres" -> postgres = jdbcUrl(value(args, ++i, flag));
-        case "--nvml-lib" -> nvml = value(args, ++i, flag);
-        case "--health" -> health(health, value(args, ++i, flag));
-        case "--llm-slots" -> slots = url(flag, value(args, ++i, flag));
-        case "--breaker-recovery" -> breakerRecovery = duration(flag, value(args, ++i, flag));
-        default ->
-            // A mistyped "--api-key=SECRET" must not print the secret: only the name is echoed.
-            throw new IllegalArgumentException(
-                "unknown option '"
-                    + (flag.indexOf('=') < 0 ? flag : flag.substring(0, flag.indexOf('=')) + "=…")
-                    + "' (see --help; values follow their flag after a space)");
-      }
+    LauncherCommand command = new LauncherCommand();
+    CommandLine line = LauncherCommand.commandLine(command, environment);
+    ParseResult parsed;
+    try {
+      parsed = line.parseArgs(args);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(usageError(e, args));
     }
-    if (tokenFile != null) {
+    if (line.isUsageHelpRequested() || line.isVersionHelpRequested()) {
+      // Asked for the help, nothing is checked: a bad variable must not hide it.
+      return defaults(line.isUsageHelpRequested() ? Request.HELP : Request.VERSION);
+    }
+    return checked(command, parsed::hasMatchedOption, environment);
+  }
+
+  /** The options a bare command line with no environment gives, for {@code request}. */
+  private static LauncherOptions defaults(Request request) {
+    LauncherCommand command = new LauncherCommand();
+    LauncherCommand.commandLine(command, Map.of()).parseArgs();
+    LauncherOptions options = checked(command, flag -> false, Map.of());
+    return new LauncherOptions(
+        options.port,
+        options.host,
+        null,
+        List.of(),
+        null,
+        options.statusInterval,
+        options.pingInterval,
+        options.idleTimeout,
+        null,
+        options.simulator,
+        request,
+        null,
+        null,
+        Map.of(),
+        null,
+        options.breakerRecovery,
+        List.of(),
+        List.of(),
+        options.maxConnections,
+        options.maxConnectionsPerAddress,
+        options.connectionRate,
+        null,
+        options.logLevel,
+        false);
+  }
+
+  /** A usage error in one line, never echoing what follows a '=' or a stray argument. */
+  private static String usageError(ParameterException e, String... args) {
+    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+      String argument = unmatched.getUnmatched().get(0);
+      if (argument.startsWith("-")) {
+        // A mistyped "--api-key=SECRET" must not print the secret: only the name is echoed.
+        int equals = argument.indexOf('=');
+        return "unknown option '"
+            + (equals < 0 ? argument : argument.substring(0, equals) + "=…")
+            + "' (see --help)";
+      }
+      // A stray word may be a secret that lost its flag: its position is named, not its text.
+      return "unexpected argument at position "
+          + (Arrays.asList(args).indexOf(argument) + 1)
+          + " (see --help; every value follows its flag)";
+    }
+    return e.getMessage() + " (see --help)";
+  }
+
+  /** Checks every value; {@code onCommandLine} tells whether a flag came from the command line. */
+  private static LauncherOptions checked(
+      LauncherCommand command, Predicate<String> onCommandLine, Map<String, String> environment) {
+    // Each value came from its flag or, when the flag is absent, from its variable.
+    Function<String, String> source =
+        flag ->
+            onCommandLine.test(flag) || environment.get(LauncherCommand.variable(flag)) == null
+                ? flag
+                : LauncherCommand.variable(flag);
+    List<String> keys = new ArrayList<>();
+    for (String key : command.apiKeys) {
+      keys.add(secret("--api-key", key));
+    }
+    for (String file : command.apiKeyFiles) {
+      keys.addAll(apiKeyFile("--api-key-file", file));
+    }
+    String token = command.token == null ? null : secret("--token", command.token);
+    if (command.tokenFile != null) {
       if (token != null) {
         throw new IllegalArgumentException("give --token or --token-file, not both");
       }
-      token = tokenFile("--token-file", tokenFile);
+      token = tokenFile("--token-file", command.tokenFile);
     }
-    if (keys.isEmpty()) {
-      String key = variable(environment, API_KEY_VARIABLE);
-      if (key != null) {
-        keys.add(key);
-      }
+    boolean keysOnCommandLine = !command.apiKeys.isEmpty() || !command.apiKeyFiles.isEmpty();
+    if (!keysOnCommandLine) {
+      keys.addAll(environmentKeys(environment));
     }
-    if (token == null) {
-      token = variable(environment, TOKEN_VARIABLE);
+    if (token == null && command.tokenFile == null) {
+      token = environmentToken(environment);
     }
+    Map<String, URI> health = new LinkedHashMap<>();
+    for (String entry : command.health) {
+      health(source.apply("--health"), health, entry);
+    }
+    List<String> origins = new ArrayList<>();
+    for (String origin : command.allowedOrigins) {
+      origins.add(origin(source.apply("--allowed-origin"), origin));
+    }
+    Set<String> proxies = new LinkedHashSet<>();
+    for (String proxy : command.trustedProxies) {
+      proxies.add(proxyAddress(source.apply("--trusted-proxy"), proxy));
+    }
+    String postgres =
+        command.postgres == null ? null : jdbcUrl(source.apply("--postgres"), command.postgres);
     String postgresPassword =
         postgres == null || URL_PASSWORD.matcher(postgres).find()
             ? null
             : variable(environment, POSTGRES_PASSWORD_VARIABLE);
     return new LauncherOptions(
-        port,
-        redis,
+        port(source.apply("--port"), command.port),
+        host(source.apply("--host"), command.host),
+        command.redis,
         List.copyOf(keys),
         token,
-        status,
-        ping,
-        idle,
-        instance,
-        simulator,
-        help,
+        duration(source.apply("--status-interval"), command.statusInterval),
+        duration(source.apply("--ping-interval"), command.pingInterval),
+        duration(source.apply("--idle-timeout"), command.idleTimeout),
+        command.instanceId,
+        !command.noSimulator,
+        Request.RUN,
         postgres,
-        nvml,
+        command.nvmlLibrary,
         Collections.unmodifiableMap(health),
-        slots,
-        breakerRecovery,
+        command.llmSlots == null ? null : url(source.apply("--llm-slots"), command.llmSlots),
+        duration(source.apply("--breaker-recovery"), command.breakerRecovery),
         List.copyOf(origins),
-        List.copyOf(new LinkedHashSet<>(proxies)),
-        maxConnections,
-        maxConnectionsPerAddress,
-        connectionRate,
-        postgresPassword);
+        List.copyOf(proxies),
+        atLeastOne(source.apply("--max-connections"), command.maxConnections),
+        atLeastOne(source.apply("--max-connections-per-address"), command.maxConnectionsPerAddress),
+        atLeastOne(source.apply("--connection-rate"), command.connectionRate),
+        postgresPassword,
+        logLevel(source.apply("--log-level"), command.logLevel),
+        onCommandLine.test("--api-key") || onCommandLine.test("--token"));
+  }
+
+  /** The keys from {@value #API_KEY_FILE_VARIABLE} or else {@value #API_KEY_VARIABLE}. */
+  private static List<String> environmentKeys(Map<String, String> environment) {
+    String file = variable(environment, API_KEY_FILE_VARIABLE);
+    String key = variable(environment, API_KEY_VARIABLE);
+    if (file != null && key != null) {
+      throw new IllegalArgumentException(
+          "set " + API_KEY_VARIABLE + " or " + API_KEY_FILE_VARIABLE + ", not both");
+    }
+    return file != null
+        ? apiKeyFile(API_KEY_FILE_VARIABLE, file)
+        : key == null ? List.of() : List.of(key);
+  }
+
+  /** The token from {@value #TOKEN_FILE_VARIABLE} or else {@value #TOKEN_VARIABLE}. */
+  private static String environmentToken(Map<String, String> environment) {
+    String file = variable(environment, TOKEN_FILE_VARIABLE);
+    String token = variable(environment, TOKEN_VARIABLE);
+    if (file != null && token != null) {
+      throw new IllegalArgumentException(
+          "set " + TOKEN_VARIABLE + " or " + TOKEN_FILE_VARIABLE + ", not both");
+    }
+    return file != null ? tokenFile(TOKEN_FILE_VARIABLE, file) : token;
+  }
+
+  /** Checks a listen address: an IP literal or a host name (resolved when the server binds). */
+  private static String host(String flag, String text) {
+    String literal =
+        text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    boolean ipv6 = literal.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(literal).matches();
+    if (IPV4.matcher(literal).matches() || ipv6 || HOST_NAME.matcher(literal).matches()) {
+      return literal;
+    }
+    throw new IllegalArgumentException(
+        flag
+            + " must be an IP address or a host name such as 127.0.0.1, ::1 or 0.0.0.0, got '"
+            + text
+            + "'");
+  }
+
+  private static String logLevel(String flag, String text) {
+    String level = text.strip().toLowerCase(Locale.ROOT);
+    if (LOG_LEVELS.contains(level)) {
+      return level;
+    }
+    throw new IllegalArgumentException(
+        flag + " must be one of " + String.join(", ", LOG_LEVELS) + ", got '" + text + "'");
   }
 
   /** A variable's value, stripped, or {@code null} when unset or blank. */
@@ -412,25 +515,23 @@ public record LauncherOptions(
         flag + " must be a whole number from 1 to " + Integer.MAX_VALUE + ", got '" + text + "'");
   }
 
-  private static String jdbcUrl(String text) {
+  private static String jdbcUrl(String flag, String text) {
     if (!text.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException(
-          "--postgres must be a jdbc:postgresql: URL, got '"
-              + PostgresConnections.redact(text)
-              + "'");
+          flag + " must be a jdbc:postgresql: URL, got '" + PostgresConnections.redact(text) + "'");
     }
     return text;
   }
 
-  private static void health(Map<String, URI> health, String text) {
+  private static void health(String flag, Map<String, URI> health, String text) {
     int equals = text.indexOf('=');
     if (equals < 1) {
       throw new IllegalArgumentException(
-          "--health must be NAME=URL, got '" + redactUserInfo(text) + "'");
+          flag + " must be NAME=URL, got '" + redactUserInfo(text) + "'");
     }
     String name = text.substring(0, equals);
-    if (health.put(name, url("--health", text.substring(equals + 1))) != null) {
-      throw new IllegalArgumentException("--health names '" + name + "' twice");
+    if (health.put(name, url(flag, text.substring(equals + 1))) != null) {
+      throw new IllegalArgumentException(flag + " names '" + name + "' twice");
     }
   }
 
@@ -452,14 +553,7 @@ public record LauncherOptions(
     return url == null ? null : USER_INFO_PASSWORD.matcher(url.toString()).replaceAll("$1:****@");
   }
 
-  private static String value(String[] args, int index, String flag) {
-    if (index >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value (see --help)");
-    }
-    return args[index];
-  }
-
-  private static int port(String text) {
+  private static int port(String flag, String text) {
     try {
       int port = Integer.parseInt(text);
       if (port >= 0 && port <= 65535) {
@@ -468,7 +562,7 @@ public record LauncherOptions(
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("--port must be from 0 to 65535, got '" + text + "'");
+    throw new IllegalArgumentException(flag + " must be from 0 to 65535, got '" + text + "'");
   }
 
   /**
@@ -509,7 +603,9 @@ public record LauncherOptions(
 
   @Override
   public String toString() {
-    return "LauncherOptions[port="
+    return "LauncherOptions[host="
+        + host
+        + ", port="
         + port
         + ", transport="
         + (redisUri == null ? "in-memory" : "redis")
@@ -548,6 +644,8 @@ public record LauncherOptions(
         + maxConnectionsPerAddress
         + ", connectionRate="
         + connectionRate
-        + "/min]";
+        + "/min, logLevel="
+        + logLevel
+        + "]";
   }
 }

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.realtime.admission.SlidingWindowRateLimiter;
 import io.realtime.breaker.CircuitBreaker;
+import io.realtime.breaker.CircuitBreakerRegistry;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.broadcast.SystemBroadcaster;
 import io.realtime.broadcast.SystemBroadcasterBuilder;
@@ -26,13 +27,21 @@ import io.realtime.redis.RedisTransportConfig;
 import io.realtime.time.TimeSource;
 import io.realtime.transport.InMemoryTransport;
 import io.realtime.transport.Transport;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.logging.Level;
 import org.glassfish.grizzly.filterchain.Filter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts a complete realtime server: the three endpoints on Tyrus and the dashboard, behind one
@@ -45,38 +54,111 @@ import org.slf4j.LoggerFactory;
  */
 public final class StandaloneLauncher {
 
-  private static final Logger log = LoggerFactory.getLogger(StandaloneLauncher.class);
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(4);
+
+  /** Exit status for bad usage: an unknown flag or a bad value. */
+  static final int EXIT_USAGE = 2;
+
+  /** Exit status when the server cannot start. */
+  static final int EXIT_START_FAILURE = 1;
+
+  /** slf4j-simple's property for the default level, read when the first logger is made. */
+  private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
   private StandaloneLauncher() {}
 
   /**
-   * Runs the launcher.
+   * The logger, made on first use: after {@code --log-level} has set slf4j-simple's level, which it
+   * reads once, when the first logger is made.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(StandaloneLauncher.class);
+  }
+
+  /**
+   * Runs the launcher: exits 2 with one line for bad usage, 1 with one line when the server cannot
+   * start, and 0 after a graceful stop.
    *
    * @param args the flags; see {@code --help}
-   * @throws Exception if the server cannot start
    */
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
     LauncherOptions options;
     try {
       options = LauncherOptions.parse(args);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
+      System.err.println("realtime-standalone: " + e.getMessage());
+      System.exit(EXIT_USAGE);
       return;
     }
-    if (options.help()) {
-      System.out.print(LauncherOptions.USAGE);
-      return;
+    switch (options.request()) {
+      case HELP -> System.out.print(LauncherOptions.usage());
+      case VERSION -> System.out.print(LauncherOptions.version());
+      case RUN -> run(options);
     }
-    if (List.of(args).contains("--api-key") || List.of(args).contains("--token")) {
+  }
+
+  /** Starts the server and waits for the stop; exits 1 with one line if it cannot start. */
+  private static void run(LauncherOptions options) {
+    if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+      System.setProperty(LOG_LEVEL_PROPERTY, options.logLevel());
+    }
+    // Grizzly and Tyrus log through java.util.logging; their lines get the launcher's format too.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    java.util.logging.Logger.getLogger("").setLevel(julLevel(options.logLevel()));
+    Logger log = Log.LOG;
+    if (options.secretsOnCommandLine()) {
       log.warn(
           "--api-key and --token on the command line are visible to other local users in the"
               + " process list; prefer {}/{} or --api-key-file/--token-file",
           LauncherOptions.API_KEY_VARIABLE,
           LauncherOptions.TOKEN_VARIABLE);
     }
-    start(options);
+    try {
+      start(options);
+    } catch (StartFailure e) {
+      log.error("Cannot start: {}", e.getMessage());
+      System.exit(EXIT_START_FAILURE);
+    } catch (RuntimeException e) {
+      // Unforeseen, but still one line (the library's messages never hold a secret), and an exit:
+      // the threads already started would otherwise keep a half-started server alive.
+      log.error(
+          "Cannot start: {}",
+          String.valueOf(Objects.requireNonNullElse(e.getMessage(), e.getClass().getName()))
+              .replaceAll("\\s*\\R\\s*", " "));
+      System.exit(EXIT_START_FAILURE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The java.util.logging level that lets through what {@code level} does, and no more. */
+  private static Level julLevel(String level) {
+    return switch (level) {
+      case "error" -> Level.SEVERE;
+      case "warn" -> Level.WARNING;
+      case "info" -> Level.INFO;
+      case "debug" -> Level.FINE;
+      default -> Level.FINEST;
+    };
+  }
+
+  /** Why the server could not start, in one line that names the flag and never a secret. */
+  static final class StartFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Runs one step of the start; a value the library refuses is reported with its flag. */
+  private static <T> T refusedAs(String flag, Supplier<T> step) throws StartFailure {
+    try {
+      return step.get();
+    } catch (IllegalArgumentException e) {
+      throw new StartFailure(flag + ": " + e.getMessage());
+    }
   }
 
   private static CircuitBreaker breaker(String name, Duration recovery) {
@@ -103,34 +185,59 @@ public final class StandaloneLauncher {
         body);
   }
 
-  private static void start(LauncherOptions options) throws Exception {
+  private static void start(LauncherOptions options) throws StartFailure, InterruptedException {
+    Logger log = Log.LOG;
     log.info("Starting: {}", options);
+    InetAddress bindAddress;
+    try {
+      bindAddress = InetAddress.getByName(options.host());
+    } catch (UnknownHostException e) {
+      throw new StartFailure("--host " + options.host() + " is not a known address");
+    }
+    if (!bindAddress.isLoopbackAddress()
+        && options.apiKeys().isEmpty()
+        && options.token() == null) {
+      log.warn(
+          "Listening on {} ({}) with no API key or token: anyone who can reach port {} can"
+              + " connect. Set {} or {}, or listen on loopback only with --host 127.0.0.1",
+          options.host(),
+          bindAddress.isAnyLocalAddress() ? "every interface" : "beyond loopback",
+          options.port(),
+          LauncherOptions.API_KEY_VARIABLE,
+          LauncherOptions.TOKEN_VARIABLE);
+    }
     RealtimeMetrics.Builder metricsBuilder = RealtimeMetrics.builder();
     RealtimeObserver observer = metricsBuilder.observer();
     Transport transport =
         options.redisUri() == null
             ? InMemoryTransport.create()
             : RedisTransport.create(
-                RedisTransportConfig.builder().uri(options.redisUri()).build(), observer);
+                refusedAs(
+                    "--redis",
+                    () -> RedisTransportConfig.builder().uri(options.redisUri()).build()),
+                observer);
     ConnectionRegistry registry = ConnectionRegistry.builder().observer(observer).build();
     LatencyTracker latencies = LatencyTracker.create();
     LauncherSources metrics = new LauncherSources(options, latencies, transport);
     Duration recovery = options.breakerRecovery();
     Duration firstRetry =
         recovery.compareTo(Duration.ofSeconds(1)) < 0 ? recovery : Duration.ofSeconds(1);
+    // Every breaker is registered, so /ws/system reports their changes (circuit_breaker_update).
+    CircuitBreakerRegistry breakers = new CircuitBreakerRegistry(TimeSource.system());
     EventBroadcaster events =
         EventBroadcaster.builder(transport, registry)
-            .circuitBreaker(breaker(EventBroadcaster.SERVICE_NAME, recovery))
+            .circuitBreaker(breakers.register(breaker(EventBroadcaster.SERVICE_NAME, recovery)))
             .recoveryBackoff(firstRetry, recovery)
             .observer(observer)
             .build();
     SystemBroadcasterBuilder systemBuilder =
         SystemBroadcaster.builder(transport, registry, metrics.sources())
-            .circuitBreaker(breaker(SystemBroadcaster.SERVICE_NAME, recovery))
-            .recoveryBackoff(firstRetry, recovery)
-            .interval(options.statusInterval());
+            .circuitBreaker(breakers.register(breaker(SystemBroadcaster.SERVICE_NAME, recovery)))
+            .circuitBreakers(breakers)
+            .recoveryBackoff(firstRetry, recovery);
+    refusedAs("--status-interval", () -> systemBuilder.interval(options.statusInterval()));
     if (options.instanceId() != null) {
-      systemBuilder.instanceId(options.instanceId());
+      refusedAs("--instance-id", () -> systemBuilder.instanceId(options.instanceId()));
     }
     SystemBroadcaster system = systemBuilder.build();
     // The job logs share the events' resilience: a breaker, an outbox, local delivery while
@@ -138,7 +245,7 @@ public final class StandaloneLauncher {
     JobLogEmitter jobs =
         JobLogEmitter.builder(transport)
             .codec(registry.codec())
-            .circuitBreaker(breaker(JobLogEmitter.SERVICE_NAME, recovery))
+            .circuitBreaker(breakers.register(breaker(JobLogEmitter.SERVICE_NAME, recovery)))
             .retryInterval(firstRetry)
             .build();
     RealtimeWebSocket.Builder endpoints =
@@ -189,21 +296,39 @@ public final class StandaloneLauncher {
     // an oversized frame with 1009 as its header arrives.
     MessageLimits limits = websocket.messageLimits();
     List<Filter> beforeUpgrade = List.of(new FrameLimitFilter(limits));
-    LauncherServer server =
-        LauncherServer.start(
-            "0.0.0.0",
-            options.port(),
-            websocket,
-            options.idleTimeout(),
-            new DashboardHandler(DashboardAssets.load(), probes),
-            beforeUpgrade);
+    DashboardAssets assets;
+    try {
+      assets = DashboardAssets.load();
+    } catch (IOException e) {
+      throw new StartFailure("the dashboard's files cannot be read: " + e.getMessage());
+    }
+    LauncherServer server;
+    try {
+      server =
+          LauncherServer.start(
+              options.host(),
+              options.port(),
+              websocket,
+              options.idleTimeout(),
+              new DashboardHandler(assets, probes),
+              beforeUpgrade);
+    } catch (IOException | DeploymentException e) {
+      throw new StartFailure(
+          "cannot listen on "
+              + options.host()
+              + " port "
+              + options.port()
+              + ": "
+              + Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()));
+    }
     PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);
     if (options.simulator()) {
       simulator.start();
     }
     log.info(
-        "realtime is up: dashboard http://localhost:{}/, ws://localhost:{}/ws/events, /ws/system,"
-            + " /ws/jobs/<job_id>/logs, /health, /metrics ({} transport)",
+        "realtime is up on {}: dashboard http://localhost:{}/, ws://localhost:{}/ws/events,"
+            + " /ws/system, /ws/jobs/<job_id>/logs, /health, /metrics ({} transport)",
+        options.host(),
         server.port(),
         server.port(),
         options.redisUri() == null ? "in-memory" : "Redis");

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 class LauncherOptionsTest {
 
@@ -148,11 +151,12 @@ class LauncherOptionsTest {
 
   @Test
   void noSecretIsEchoedByAnErrorOrTheSummary() {
-    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-key=s3cr3tKEY"))
-        .hasMessageContaining("--api-key")
-        .hasMessageNotContaining("s3cr3tKEY");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-keys=s3cr3tKEY"))
+        .hasMessage("unknown option '--api-keys=…' (see --help)");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-key", "k1", "s3cr3tK2"))
+        .hasMessage("unexpected argument at position 3 (see --help; every value follows its flag)");
     assertThatThrownBy(
-            () -> LauncherOptions.parse(Map.of(), "--postgres=jdbc:postgresql://h/db?password=pw1"))
+            () -> LauncherOptions.parse(Map.of(), "--postgres=jdbc:mysql://h/db?password=pw1"))
         .hasMessageNotContaining("pw1");
     assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--llm-slots", "ftp://u:pw2@host/x"))
         .hasMessageContaining("--llm-slots")
@@ -169,5 +173,116 @@ class LauncherOptionsTest {
                 "http://u:pw5@host:8080/slots")
             .toString();
     assertThat(summary).doesNotContain("pw4", "pw5").contains("u:****@host:8000");
+  }
+
+  @Test
+  void everyFlagCanComeFromItsEnvironmentVariable() {
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of(
+                "REALTIME_PORT", "9000",
+                "REALTIME_HOST", "127.0.0.1",
+                "REALTIME_REDIS", "redis://127.0.0.1:6390",
+                "REALTIME_STATUS_INTERVAL", "750ms",
+                "REALTIME_INSTANCE_ID", "node-env",
+                "REALTIME_NO_SIMULATOR", "true",
+                "REALTIME_TRUSTED_PROXY", "10.0.0.2,10.0.0.0/8",
+                "REALTIME_HEALTH", "yolo=http://127.0.0.1:8001,llm=http://127.0.0.1:8002",
+                "REALTIME_CONNECTION_RATE", "7",
+                "REALTIME_LOG_LEVEL", "DEBUG"));
+
+    assertThat(options.port()).isEqualTo(9000);
+    assertThat(options.host()).isEqualTo("127.0.0.1");
+    assertThat(options.redisUri()).isEqualTo("redis://127.0.0.1:6390");
+    assertThat(options.statusInterval()).isEqualTo(Duration.ofMillis(750));
+    assertThat(options.instanceId()).isEqualTo("node-env");
+    assertThat(options.simulator()).isFalse();
+    assertThat(options.trustedProxies()).containsExactly("10.0.0.2", "10.0.0.0/8");
+    assertThat(options.aiHealth()).containsOnlyKeys("yolo", "llm");
+    assertThat(options.connectionRate()).isEqualTo(7);
+    assertThat(options.logLevel()).isEqualTo("debug");
+    assertThat(options.request()).isEqualTo(LauncherOptions.Request.RUN);
+  }
+
+  @Test
+  void theCommandLineWinsOverTheEnvironmentAndDefaultsFillTheRest() {
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of("REALTIME_PORT", "9000", "REALTIME_HOST", "127.0.0.1"), "--port", "9100");
+
+    assertThat(options.port()).isEqualTo(9100);
+    assertThat(options.host()).isEqualTo("127.0.0.1");
+    LauncherOptions defaults = LauncherOptions.parse(Map.of());
+    assertThat(defaults.port()).isEqualTo(8080);
+    assertThat(defaults.host()).isEqualTo("0.0.0.0");
+    assertThat(defaults.logLevel()).isEqualTo("info");
+    assertThat(defaults.simulator()).isTrue();
+  }
+
+  @Test
+  void aBadValueNamesWhereItCameFrom() {
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of("REALTIME_PORT", "eighty")))
+        .hasMessage("REALTIME_PORT must be from 0 to 65535, got 'eighty'");
+    assertThatThrownBy(
+            () -> LauncherOptions.parse(Map.of("REALTIME_PORT", "9000"), "--port", "eighty"))
+        .hasMessage("--port must be from 0 to 65535, got 'eighty'");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--log-level", "loud"))
+        .hasMessage("--log-level must be one of error, warn, info, debug, trace, got 'loud'");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--host", "not an address"))
+        .hasMessageStartingWith("--host must be an IP address or a host name");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--port"))
+        .hasMessageContaining("--port")
+        .hasMessageEndingWith("(see --help)");
+  }
+
+  @Test
+  void helpAndVersionAreAnsweredEvenWhenAVariableIsBad() {
+    Map<String, String> bad = Map.of("REALTIME_PORT", "eighty");
+
+    assertThat(LauncherOptions.parse(bad, "--help").request())
+        .isEqualTo(LauncherOptions.Request.HELP);
+    assertThat(LauncherOptions.parse(bad, "-h").request()).isEqualTo(LauncherOptions.Request.HELP);
+    assertThat(LauncherOptions.parse(bad, "--version").request())
+        .isEqualTo(LauncherOptions.Request.VERSION);
+    assertThat(LauncherOptions.version()).startsWith("realtime-standalone ");
+  }
+
+  @Test
+  void theHelpNamesEveryFlagsEnvironmentVariable() {
+    String usage = LauncherOptions.usage();
+    CommandSpec spec =
+        LauncherCommand.commandLine(new LauncherCommand(), Map.of()).getCommandSpec();
+
+    assertThat(spec.options()).hasSizeGreaterThan(20);
+    for (OptionSpec option : spec.options()) {
+      String flag = option.longestName();
+      assertThat(usage).contains(flag);
+      if (!option.usageHelp() && !option.versionHelp()) {
+        assertThat(usage).as(flag).contains(LauncherCommand.variable(flag));
+      }
+    }
+    assertThat(usage)
+        .contains("REALTIME_PORT", "REALTIME_REDIS", "REALTIME_API_KEY_FILE", "PGPASSWORD");
+  }
+
+  @Test
+  void secretsFromTheEnvironmentMayComeFromFilesButNotBothWays(@TempDir Path dir) throws Exception {
+    Path keys = Files.writeString(dir.resolve("keys"), "k1\nk2\n");
+    Path token = Files.writeString(dir.resolve("token"), "t1\n");
+
+    LauncherOptions options =
+        LauncherOptions.parse(
+            Map.of(
+                "REALTIME_API_KEY_FILE", keys.toString(), "REALTIME_TOKEN_FILE", token.toString()));
+
+    assertThat(options.apiKeys()).containsExactly("k1", "k2");
+    assertThat(options.token()).isEqualTo("t1");
+    assertThat(options.secretsOnCommandLine()).isFalse();
+    assertThatThrownBy(
+            () ->
+                LauncherOptions.parse(
+                    Map.of("REALTIME_TOKEN", "x", "REALTIME_TOKEN_FILE", token.toString())))
+        .hasMessage("set REALTIME_TOKEN or REALTIME_TOKEN_FILE, not both");
+    assertThat(LauncherOptions.parse(Map.of(), "--token", "t").secretsOnCommandLine()).isTrue();
   }
 }

@@ -17,9 +17,8 @@ final class LauncherProcesses implements AutoCloseable {
 
   static final Path JAR = Path.of("target", "realtime-standalone.jar");
 
-  /** The environment variables the launcher reads, removed unless a test sets them. */
-  private static final List<String> LAUNCHER_VARIABLES =
-      List.of("REALTIME_API_KEY", "REALTIME_TOKEN", "PGPASSWORD");
+  /** The PostgreSQL password the launcher reads; it and every REALTIME_* variable are removed. */
+  private static final String POSTGRES_PASSWORD = "PGPASSWORD";
 
   private final List<Process> processes = new ArrayList<>();
   private final Map<Process, Path> logs = new HashMap<>();
@@ -64,7 +63,9 @@ final class LauncherProcesses implements AutoCloseable {
     command.add(JAR.toString());
     command.addAll(List.of(flags));
     ProcessBuilder builder = new ProcessBuilder(command);
-    LAUNCHER_VARIABLES.forEach(builder.environment()::remove);
+    // The launcher reads every flag from REALTIME_<FLAG>: none may leak in from the build's shell.
+    builder.environment().keySet().removeIf(name -> name.startsWith("REALTIME_"));
+    builder.environment().remove(POSTGRES_PASSWORD);
     builder.environment().putAll(environment);
     return builder;
   }

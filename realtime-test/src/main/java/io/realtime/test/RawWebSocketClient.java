@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -109,6 +110,9 @@ public final class RawWebSocketClient implements AutoCloseable {
     socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
+      if (builder.localAddress != null) {
+        socket.bind(new InetSocketAddress(builder.localAddress, 0));
+      }
       socket.connect(
           new InetSocketAddress(builder.host, builder.port),
           Math.toIntExact(builder.connectTimeout.toMillis()));
@@ -720,6 +724,7 @@ public final class RawWebSocketClient implements AutoCloseable {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration handshakeTimeout = Duration.ofSeconds(5);
+    private InetAddress localAddress;
 
     private Builder(String host, int port) {
       if (host == null || host.isBlank()) {
@@ -814,6 +819,18 @@ public final class RawWebSocketClient implements AutoCloseable {
      */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = positive("handshakeTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the address the client connects from, so that one machine can play several clients (any
+     * of 127.0.0.0/8 on Linux); by default the system chooses.
+     *
+     * @param address a local address, for example {@code 127.0.0.2}
+     * @return this builder
+     */
+    public Builder localAddress(InetAddress address) {
+      this.localAddress = Objects.requireNonNull(address, "address");
       return this;
     }
 

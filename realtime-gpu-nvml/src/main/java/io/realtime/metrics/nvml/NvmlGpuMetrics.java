@@ -55,7 +55,9 @@ public final class NvmlGpuMetrics implements MetricSource<List<GpuReading>>, Aut
       }
       return new NvmlGpuMetrics(nvml);
     } catch (UnsatisfiedLinkError | RuntimeException e) {
-      log.info("NVML is not available ({}): GPU metrics absent", e.getMessage());
+      // JNA lists every place it looked, a line each; a log line stays one line.
+      String why = String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ");
+      log.info("NVML is not available ({}): GPU metrics absent", why);
       return new NvmlGpuMetrics(null);
     }
   }
