@@ -240,6 +240,8 @@ final class LauncherCommand {
    */
   static CommandLine commandLine(LauncherCommand command, Map<String, String> environment) {
     CommandLine line = new CommandLine(command);
+    // "@FILE" would read FILE's words as flags: a file of secrets could end up in an error.
+    line.setExpandAtFiles(false);
     line.setDefaultValueProvider(
         argument -> {
           String flag = flagOf(argument);

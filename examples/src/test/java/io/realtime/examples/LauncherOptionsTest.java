@@ -150,9 +150,13 @@ class LauncherOptionsTest {
   }
 
   @Test
-  void noSecretIsEchoedByAnErrorOrTheSummary() {
+  void noSecretIsEchoedByAnErrorOrTheSummary(@TempDir Path dir) throws Exception {
+    Path secrets = Files.writeString(dir.resolve("secrets"), "--no-such-flag=s3cr3tFILE\n");
     assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-keys=s3cr3tKEY"))
         .hasMessage("unknown option '--api-keys=…' (see --help)");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "@" + secrets))
+        .as("an @file is not read as arguments")
+        .hasMessage("unexpected argument at position 1 (see --help; every value follows its flag)");
     assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-key", "k1", "s3cr3tK2"))
         .hasMessage("unexpected argument at position 3 (see --help; every value follows its flag)");
     assertThatThrownBy(
