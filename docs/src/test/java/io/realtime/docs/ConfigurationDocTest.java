@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.realtime.connection.DeliveryPolicy;
+import io.realtime.message.MessageTypes;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -169,6 +172,42 @@ class ConfigurationDocTest {
       }
     }
     assertThat(unmarked).as("option tables without an options marker").isEmpty();
+  }
+
+  /**
+   * The types the reference says pass every subscription filter are exactly those the default
+   * delivery policy lets through: every other type, status messages included, is filtered.
+   */
+  @Test
+  void theTypesThatIgnoreSubscriptionsAreTheDefaultPolicys() throws Exception {
+    String row =
+        Files.readAllLines(CONFIGURATION).stream()
+            .filter(line -> line.startsWith("| `ignoresSubscriptions(type, boolean)`"))
+            .findFirst()
+            .orElseThrow();
+    String unfiltered = row.split("\\|")[2];
+    unfiltered = unfiltered.substring(0, unfiltered.indexOf("`false`"));
+    Set<String> documented = new TreeSet<>();
+    Matcher spans = CODE_SPAN.matcher(unfiltered);
+    while (spans.find()) {
+      if (!spans.group(1).equals("true")) {
+        documented.add(spans.group(1));
+      }
+    }
+    Set<String> actual = new TreeSet<>();
+    for (Field field : MessageTypes.class.getFields()) {
+      if (field.getType() == String.class
+          && DeliveryPolicy.defaults().ignoresSubscriptions((String) field.get(null))) {
+        actual.add((String) field.get(null));
+      }
+    }
+    assertThat(documented).isEqualTo(actual);
+    assertThat(actual)
+        .doesNotContain(
+            MessageTypes.SYSTEM_STATUS,
+            MessageTypes.PERFORMANCE_UPDATE,
+            MessageTypes.CIRCUIT_BREAKER_UPDATE,
+            MessageTypes.JOB_END);
   }
 
   /** The rule's definition of an option: a public setter, not deprecated, returning the builder. */
