@@ -435,3 +435,41 @@ test("a blank pattern is refused at once, as the server would refuse the whole r
   assert.deepEqual(c.subscriptions(), []);
   assert.throws(() => c.unsubscribe([""]), /must not be blank/);
 });
+
+test('on("*") gets every message a typed listener could get, after them, but never state or gap (javascript-client.md)', () => {
+  const { c, socket } = client();
+  const order = [];
+  c.onEvent(() => order.push("event"));
+  c.on("*", (data, envelope) => order.push(`* ${envelope.type ?? envelope.action}`));
+  c.connect();
+  socket().open();
+  socket().deliver(event(1));
+  socket().deliver(event(3)); // a gap: "gap" is emitted, "*" is not told
+  socket().deliver({ type: "service_status", data: { service: "event_broadcaster", status: "degraded" } });
+  socket().deliver({ action: "subscribed", events: ["alert.*"] });
+  socket().deliver({ type: "error", error: "validation_error", message: "bad" });
+  socket().deliver({ type: "ping", lastSeq: 3 });
+  socket().deliver({ type: "pong" });
+  assert.deepEqual(order, [
+    "event", "* event",
+    "event", "* event",
+    "* service_status",
+    "* subscribed",
+    "* error",
+  ]);
+});
+
+test("gap is told only for a live message past a hole: never for a replay, a heartbeat ahead or a new epoch", () => {
+  const { c, socket } = client();
+  const gaps = [];
+  c.on("gap", (gap, envelope) => gaps.push([gap, envelope.seq]));
+  c.connect();
+  socket().open();
+  socket().deliver(event(1));
+  socket().deliver({ type: "ping", lastSeq: 5 });
+  socket().deliver(event(4, { replay: true }));
+  socket().deliver(event(9, { epoch: "e2" }));
+  assert.deepEqual(gaps, []);
+  socket().deliver(event(12, { epoch: "e2" }));
+  assert.deepEqual(gaps, [[{ from: 10, to: 11 }, 12]]);
+});

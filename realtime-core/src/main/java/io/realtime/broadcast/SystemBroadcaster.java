@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionStage;
  * client gets the latest snapshot as soon as it connects ({@link #onConnect}).
  *
  * <p>When the transport fails, the listener's breaker counts it; after 5 recovery attempts (backoff
- * 1, 2, 4 … s, at most 60 s) or while the breaker is open, it is degraded: local updates continue,
- * clients get {@code service_status} for {@code system_broadcaster}, and it recovers by itself.
+ * 1, 2, 4 … s, capped at 60 s, each plus 10 to 30 % jitter) or while the breaker is open, it is
+ * degraded: local updates continue, clients get {@code service_status} for {@code
+ * system_broadcaster}, and it recovers by itself.
  */
 public interface SystemBroadcaster extends AutoCloseable {
 

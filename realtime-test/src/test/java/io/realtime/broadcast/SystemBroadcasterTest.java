@@ -233,6 +233,9 @@ class SystemBroadcasterTest {
 
     await().atMost(WAIT).until(() -> late.texts().size() == 2);
     assertThat(ofType(late, "system_status")).hasSize(1);
+    assertThat(ofType(late, "performance_update"))
+        .as("the pair, as protocol.md says, not system_status alone")
+        .hasSize(1);
     assertThat(hostCalls.get()).as("served from the latest snapshot").isEqualTo(1);
   }
 

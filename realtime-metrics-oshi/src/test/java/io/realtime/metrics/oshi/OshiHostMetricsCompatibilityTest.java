@@ -29,6 +29,17 @@ class OshiHostMetricsCompatibilityTest extends MetricSourceCompatibilityKit {
   }
 
   @Test
+  void theFirstCollectionMeasuresTheCpuSinceConstruction() {
+    // The constructor takes the first tick sample (metric-sources.md): a second later, the very
+    // first collection reports the CPU since construction, not null. (Right after construction,
+    // within OSHI's short cache of the tick counts, the ticks have not moved and it is null.)
+    OshiHostMetrics fresh = new OshiHostMetrics("/");
+    await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+
+    assertThat(fresh.collect().cpuPercent()).isNotNull().isBetween(0.0, 100.0);
+  }
+
+  @Test
   void cpuIsMeasuredBetweenCollectionsAndNeverAMeaninglessZero() {
     OshiHostMetrics source = new OshiHostMetrics("/");
     HostStats first = source.collect();
