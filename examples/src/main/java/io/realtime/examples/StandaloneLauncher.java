@@ -182,7 +182,9 @@ public final class StandaloneLauncher {
             "/metrics",
             () ->
                 new DashboardHandler.Reply(
-                    200, PROMETHEUS_TEXT, prometheus.scrape().getBytes(StandardCharsets.UTF_8)));
+                    200, PROMETHEUS_TEXT, prometheus.scrape().getBytes(StandardCharsets.UTF_8)),
+            io.realtime.metrics.history.PerformanceHistoryEndpoint.PATH,
+            DashboardHandler.history(system.performanceHistory(), registry.codec()));
     events.start();
     system.start();
     // Tyrus alone buffers a declared frame until its incoming buffer overflows; the guard refuses
