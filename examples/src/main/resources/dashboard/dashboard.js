@@ -1,9 +1,15 @@
-// The launcher's dashboard: every panel is fed by the realtime client, nothing is polled.
+// The launcher's dashboard: every live panel is fed by the realtime client; only the history charts
+// are fetched (GET /api/performance/history), on load, on a range switch and every 15 s.
 import { RealtimeClient } from "./realtime/realtime-client.js";
 
 const FEED_SIZE = 100;
 const SPARK_POINTS = 60;
 const RISK_WINDOW = 20;
+// With several instances, /ws/system carries each one's system_status and performance_update in
+// turn (a web node without GPU, then the GPU node): a section one of them leaves out (null, or an
+// empty list) keeps what another reported within this long, and an instance is listed as long.
+const KEEP_MS = 30000;
+const HISTORY_REFRESH_MS = 15000;
 
 const params = new URLSearchParams(location.search);
 const auth = { apiKey: params.get("api_key") ?? undefined, token: params.get("token") ?? undefined };
@@ -97,6 +103,13 @@ function addEvent(event, envelope) {
     span.textContent = text;
     item.append(span);
   }
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  const levelLabel = document.createElement("span");
+  levelLabel.className = "level";
+  levelLabel.textContent = level;
+  meta.append(levelLabel, timeElement(eventTime(event, envelope)));
+  item.append(meta);
   feed.insertBefore(item, positionFor(feed, envelope));
   while (feed.children.length > FEED_SIZE) {
     feed.lastElementChild.remove();
@@ -104,6 +117,37 @@ function addEvent(event, envelope) {
   $("#event-count").textContent = String(feed.children.length);
   if (!envelope.replay) {
     showRisk(event);
+  }
+}
+
+// When the event happened: its started_at, else the message's timestamp, else when it arrived.
+function eventTime(event, envelope) {
+  for (const candidate of [event.started_at, envelope.timestamp]) {
+    if (typeof candidate === "string" && Number.isFinite(Date.parse(candidate))) return candidate;
+  }
+  return new Date().toISOString();
+}
+
+// "12 s ago", the exact time in the title (shown on hover).
+function timeElement(iso) {
+  const time = document.createElement("time");
+  time.dateTime = iso;
+  time.title = iso;
+  time.textContent = relative(Date.parse(iso));
+  return time;
+}
+
+function relative(millis, now = Date.now()) {
+  const seconds = Math.max(0, Math.round((now - millis) / 1000));
+  if (seconds < 5) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  return `${Math.floor(seconds / 3600)} h ago`;
+}
+
+function refreshRelativeTimes() {
+  for (const time of document.querySelectorAll("time[datetime]")) {
+    time.textContent = relative(Date.parse(time.dateTime));
   }
 }
 
@@ -166,7 +210,8 @@ function showPanel(id, section, rows, sparkValue) {
     if (points.length > SPARK_POINTS) points.shift();
     history.set(id, points);
   }
-  drawSparkline(panel.querySelector("polyline"), points);
+  const line = panel.querySelector("polyline");
+  if (line) drawSparkline(line, points);
 }
 
 function drawSparkline(line, points) {
@@ -183,58 +228,304 @@ function drawSparkline(line, points) {
     points.map((v, i) => `${(i * step).toFixed(1)},${(28 - ((v - min) / span) * 26).toFixed(1)}`).join(" "));
 }
 
+// The latest non-empty value of a section, kept KEEP_MS: another instance's null or empty one
+// does not replace it. Returns the value to show and whether this update reported it.
+const kept = new Map();
+
+function keep(name, value, now = Date.now()) {
+  const reported = value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)
+    && !(typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
+  if (reported) {
+    kept.set(name, { value, at: now });
+    return { value, fresh: true };
+  }
+  const previous = kept.get(name);
+  return previous && now - previous.at <= KEEP_MS ? { value: previous.value, fresh: false } : { value, fresh: false };
+}
+
 function showPerformance(update) {
-  const gpu = update.gpu;
+  const now = Date.now();
+  const { value: gpu, fresh: gpuFresh } = keep("gpu", update.gpu, now);
   showPanel("gpu", gpu, gpu ? [
     ["model", gpu.name ?? "–"],
     ["utilization", fmt(gpu.utilization, " %")],
     ["VRAM", `${fmt(gpu.vram_used_gb)} / ${fmt(gpu.vram_total_gb)} GB`],
     ["temperature", fmt(gpu.temperature, " °C", 0)],
     ["power", fmt(gpu.power_watts, " W", 0)],
-  ] : [], gpu?.utilization);
-  const host = update.host;
+  ] : [], gpuFresh ? gpu?.utilization : undefined);
+  const { value: host, fresh: hostFresh } = keep("host", update.host, now);
   showPanel("host", host, host ? [
     ["CPU", fmt(host.cpu_percent, " %")],
     ["RAM", `${fmt(host.ram_used_gb)} / ${fmt(host.ram_total_gb)} GB`],
     ["disk", `${fmt(host.disk_used_gb, "", 0)} / ${fmt(host.disk_total_gb, "", 0)} GB`],
-  ] : [], host?.cpu_percent);
-  const postgres = update.databases?.postgresql;
+  ] : [], hostFresh ? host?.cpu_percent : undefined);
+  const { value: postgres, fresh: postgresFresh } = keep("postgres", update.databases?.postgresql, now);
   showPanel("postgres", postgres, postgres ? [
     ["status", postgres.status ?? "–"],
     ["connections", `${fmt(postgres.connections_active, "", 0)} / ${fmt(postgres.connections_max, "", 0)}`],
     ["cache hit", fmt(postgres.cache_hit_ratio, " %")],
     ["tx / min", fmt(postgres.transactions_per_min, "", 0)],
-  ] : [], postgres?.connections_active);
-  const redis = update.databases?.redis;
+  ] : [], postgresFresh ? postgres?.connections_active : undefined);
+  const { value: redis, fresh: redisFresh } = keep("redis", update.databases?.redis, now);
   showPanel("redis", redis, redis ? [
     ["status", redis.status ?? "–"],
     ["clients", fmt(redis.connected_clients, "", 0)],
     ["memory", fmt(redis.memory_mb, " MB")],
     ["hit ratio", fmt(redis.hit_ratio, " %")],
-  ] : [], redis?.memory_mb);
+  ] : [], redisFresh ? redis?.memory_mb : undefined);
+  showInference(keep("inference", update.inference, now).value);
+  const models = {};
   for (const [name, model] of Object.entries(update.ai_models ?? {})) {
+    models[name] = keep(`model:${name}`, model, now).value;
+  }
+  for (const [key, entry] of kept) {
+    const name = key.startsWith("model:") ? key.slice(6) : null;
+    if (name !== null && !(name in models) && now - entry.at <= KEEP_MS) models[name] = entry.value;
+  }
+  const llm = keep("nemotron", update.nemotron, now).value;
+  if (llm) models.nemotron = { ...llm, ...models.nemotron };
+  showModels(models);
+  for (const [name, model] of Object.entries(models)) {
     setService(name, model?.status ?? "unknown");
   }
+  const containers = keep("containers", update.containers, now).value ?? [];
+  showContainers(containers);
   showAlerts(update.alerts ?? []);
+}
+
+function showInference(inference) {
+  const panel = $("#panel-inference");
+  const body = panel.querySelector("tbody");
+  body.replaceChildren();
+  const present = inference !== null && inference !== undefined;
+  panel.dataset.status = present ? "ok" : "absent";
+  panel.classList.toggle("absent", !present);
+  for (const [stage, key] of [["yolo26", "yolo26_latency_ms"], ["nemotron", "nemotron_latency_ms"], ["pipeline", "pipeline_latency_ms"]]) {
+    const stats = inference?.[key];
+    const row = document.createElement("tr");
+    row.dataset.stage = stage;
+    const name = document.createElement("th");
+    name.scope = "row";
+    name.textContent = stage;
+    row.append(name);
+    for (const value of [stats?.avg, stats?.p95, stats?.p99]) {
+      const cell = document.createElement("td");
+      cell.textContent = fmt(value, "", 0);
+      row.append(cell);
+    }
+    body.append(row);
+  }
+  const throughput = inference?.throughput;
+  fillList(panel.querySelector("dl"), [
+    ["images / min", fmt(throughput?.images_per_min)],
+    ["events / min", fmt(throughput?.events_per_min)],
+  ]);
+  panel.dataset.updates = String(Number(panel.dataset.updates) + 1);
+}
+
+function fillList(list, rows) {
+  list.replaceChildren();
+  for (const [label, value] of rows) {
+    const dt = document.createElement("dt");
+    dt.textContent = label;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    list.append(dt, dd);
+  }
+}
+
+// A detector: status, VRAM, model, device; an LLM: status, slots active / total, context size.
+function showModels(models) {
+  const panel = $("#panel-models");
+  const list = panel.querySelector("ul");
+  list.replaceChildren();
+  const names = Object.keys(models);
+  panel.dataset.status = names.length > 0 ? "ok" : "absent";
+  if (names.length === 0) list.append(noneItem("not reported"));
+  for (const name of names) {
+    const model = models[name] ?? {};
+    const item = document.createElement("li");
+    item.dataset.model = name;
+    item.dataset.status = String(model.status ?? "unknown");
+    const label = document.createElement("span");
+    label.className = "name";
+    label.textContent = name;
+    const details = [model.status ?? "unknown"];
+    if (model.vram_gb !== undefined) details.push(`${fmt(model.vram_gb, " GB", 2)} VRAM`);
+    if (model.model !== undefined) details.push(String(model.model));
+    if (model.device !== undefined) details.push(String(model.device));
+    if (model.slots_total !== undefined) details.push(`slots ${fmt(model.slots_active, "", 0)} / ${fmt(model.slots_total, "", 0)}`);
+    if (model.context_size !== undefined) details.push(`context ${fmt(model.context_size, "", 0)}`);
+    const detail = document.createElement("span");
+    detail.className = "detail";
+    detail.textContent = details.join(" · ");
+    item.append(label, detail);
+    list.append(item);
+  }
+  panel.dataset.updates = String(Number(panel.dataset.updates) + 1);
+}
+
+function showContainers(containers) {
+  const panel = $("#panel-containers");
+  const list = panel.querySelector("ul");
+  list.replaceChildren();
+  if (containers.length === 0) list.append(noneItem("none monitored"));
+  for (const container of containers) {
+    const item = document.createElement("li");
+    item.dataset.container = String(container.name ?? "");
+    item.dataset.status = String(container.health ?? container.status ?? "unknown");
+    const label = document.createElement("span");
+    label.textContent = `${container.name ?? "?"} (${container.status ?? "?"})`;
+    item.append(label);
+    list.append(item);
+  }
+  panel.dataset.updates = String(Number(panel.dataset.updates) + 1);
+}
+
+function noneItem(text) {
+  const none = document.createElement("li");
+  none.className = "none";
+  none.textContent = text;
+  return none;
 }
 
 function showAlerts(alerts) {
   const list = $("#alerts");
   list.replaceChildren();
   if (alerts.length === 0) {
-    const none = document.createElement("li");
-    none.className = "none";
-    none.textContent = "none";
-    list.append(none);
+    list.append(noneItem("none"));
     return;
   }
   for (const alert of alerts) {
     const item = document.createElement("li");
-    item.className = String(alert.severity ?? "warning");
+    const severity = String(alert.severity ?? "warning");
+    item.className = severity;
+    item.dataset.severity = severity;
     item.dataset.metric = String(alert.metric ?? "");
-    item.textContent = alert.message ?? `${alert.metric}: ${alert.value}`;
+    const label = document.createElement("span");
+    label.className = "severity";
+    label.textContent = severity;
+    item.append(label, ` ${alert.message ?? `${alert.metric}: ${alert.value}`}`);
     list.append(item);
   }
+}
+
+// ---- system status, per instance -----------------------------------------------------------
+
+const instances = new Map(); // instance id -> { status, at }, the latest of each
+
+function showSystemStatus(status, envelope) {
+  const now = Date.now();
+  const id = typeof status.instance === "string" ? status.instance : "";
+  instances.delete(id);
+  instances.set(id, { status, at: now, timestamp: envelope?.timestamp });
+  for (const [other, entry] of instances) {
+    if (now - entry.at > KEEP_MS) instances.delete(other);
+  }
+  // Merged: each section from the latest instance that reports it, services from every instance.
+  const merged = { gpu: null, queues: null, cameras: null, services: {} };
+  for (const { status: each } of instances.values()) {
+    for (const key of ["gpu", "queues", "cameras"]) {
+      if (each[key] !== null && each[key] !== undefined) merged[key] = each[key];
+    }
+    Object.assign(merged.services, each.services ?? {});
+  }
+  for (const [name, state] of Object.entries(merged.services)) {
+    setService(name, state);
+  }
+  const queues = merged.queues;
+  showPanel("queues", queues, queues ? [
+    ["detection", fmt(queues.detection_queue, "", 0)],
+    ["analysis", fmt(queues.analysis_queue, "", 0)],
+    ["DLQ", fmt(queues.dlq_total, "", 0)],
+  ] : [], queues ? Number(queues.detection_queue ?? 0) + Number(queues.analysis_queue ?? 0) : undefined);
+  const cameras = merged.cameras;
+  showPanel("cameras", cameras, cameras ? [
+    ["online", `${fmt(cameras.online, "", 0)} / ${fmt(cameras.total, "", 0)}`],
+    ["offline", fmt(cameras.offline, "", 0)],
+  ] : [], undefined);
+  showInstances(now);
+}
+
+function showInstances(now) {
+  const list = $("#instances");
+  list.replaceChildren();
+  for (const [id, { status, at }] of instances) {
+    const item = document.createElement("li");
+    item.dataset.instance = id;
+    item.dataset.gpu = status.gpu ? "present" : "none";
+    const services = Object.values(status.services ?? {});
+    const healthy = services.filter((s) => s === "healthy" || s === "running").length;
+    item.dataset.status = healthy === services.length ? "healthy" : "unhealthy";
+    const label = document.createElement("span");
+    label.textContent = `${id || "(unnamed)"}: ${status.gpu ? `${status.gpu.name ?? "GPU"} ${fmt(status.gpu.utilization, " %")}` : "no GPU"}`
+      + `, ${healthy} / ${services.length} services healthy, ${relative(at, now)}`;
+    item.append(label);
+    list.append(item);
+  }
+}
+
+// ---- history -------------------------------------------------------------------------------
+
+const CHARTS = [
+  ["gpu", (p) => p.gpu?.utilization, " %"],
+  ["vram", (p) => p.gpu?.vram_used_gb, " GB"],
+  ["temperature", (p) => p.gpu?.temperature, " °C"],
+  ["cpu", (p) => p.host?.cpu_percent, " %"],
+  ["p95", (p) => p.inference?.pipeline_latency_ms?.p95 ?? p.inference?.yolo26_latency_ms?.p95, " ms"],
+];
+let historyRange = "5m";
+let historyRequests = 0;
+
+async function loadHistory(range) {
+  const request = ++historyRequests;
+  try {
+    const response = await fetch(`/api/performance/history?range=${encodeURIComponent(range)}`, { cache: "no-store" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const body = await response.json();
+    if (request !== historyRequests) return; // a later switch answers
+    const points = body.data?.points ?? [];
+    for (const [name, read, unit] of CHARTS) {
+      const figure = $(`#history-${name}`);
+      const values = points.map((point) => read(point)).map((v) => (typeof v === "number" ? v : null));
+      drawChart(figure.querySelector("polyline"), values);
+      const last = values.filter((v) => v !== null).at(-1);
+      figure.querySelector(".last").textContent = last === undefined ? "–" : fmt(last, unit);
+    }
+    $("#history-state").textContent = points.length > 0
+      ? `${points.length} points, from ${new Date(points[0].timestamp).toLocaleTimeString()}`
+      : "no data yet";
+    $("#history").dataset.range = body.data?.range ?? range;
+  } catch (failure) {
+    if (request === historyRequests) $("#history-state").textContent = `unavailable (${failure.message})`;
+  }
+}
+
+// Like a sparkline, over the whole range: x by position, gaps (null) left out.
+function drawChart(line, values) {
+  const present = values.filter((v) => v !== null);
+  if (present.length === 0) {
+    line.setAttribute("points", "");
+    return;
+  }
+  const max = Math.max(...present);
+  const min = Math.min(...present);
+  const span = max - min || 1;
+  const step = 100 / Math.max(1, values.length - 1);
+  line.setAttribute("points", values
+    .map((v, i) => (v === null ? null : `${(i * step).toFixed(1)},${(28 - ((v - min) / span) * 26).toFixed(1)}`))
+    .filter((p) => p !== null)
+    .join(" "));
+}
+
+for (const button of document.querySelectorAll("#history-ranges button")) {
+  button.addEventListener("click", () => {
+    historyRange = button.dataset.range;
+    for (const other of document.querySelectorAll("#history-ranges button")) {
+      other.setAttribute("aria-pressed", String(other === button));
+    }
+    loadHistory(historyRange);
+  });
 }
 
 function setService(name, status) {
@@ -278,12 +569,11 @@ $("#job-form").addEventListener("submit", (submitted) => {
 // ---- wiring --------------------------------------------------------------------------------
 
 events.onEvent(addEvent);
-system.onSystemStatus((status) => {
-  for (const [name, state] of Object.entries(status.services ?? {})) {
-    setService(name, state);
-  }
-});
+system.onSystemStatus(showSystemStatus);
 system.onPerformanceUpdate(showPerformance);
+loadHistory(historyRange);
+setInterval(() => loadHistory(historyRange), HISTORY_REFRESH_MS);
+setInterval(refreshRelativeTimes, 5000);
 followServiceStatus(events);
 followServiceStatus(system);
 events.connect();

@@ -14,7 +14,7 @@ globalThis.navigator ??= dom.window.navigator;
 globalThis.IS_REACT_ACT_ENVIRONMENT = true;
 const React = (await import("react")).default;
 const { createRoot } = await import("react-dom/client");
-const { useEventStream, useJobLogs, usePerformanceMetrics } = await import("@realtime/client/react");
+const { useEventStream, useJobLogs, usePerformanceMetrics, useSystemStatus } = await import("@realtime/client/react");
 const { act, createElement: h, StrictMode } = React;
 
 let sockets = [];
@@ -146,5 +146,44 @@ test("useJobLogs keeps at most `limit` lines, also when the limit shrinks", asyn
   assert.deepEqual(job.lines.map((l) => l.message), ["line 2", "line 3", "line 4"]);
   await view.rerender(h(Job, { limit: 1 }));
   assert.deepEqual(job.lines.map((l) => l.message), ["line 4"]);
+  await view.unmount();
+});
+
+test("useSystemStatus keeps each instance's status: a node without GPU between the GPU node's statuses never blanks the GPU", async () => {
+  let system;
+  function System() { system = useSystemStatus(options); return null; }
+  const view = await render(h(System));
+  const socket = live()[0];
+  const gpuNode = (utilization) => ({
+    type: "system_status",
+    data: {
+      gpu: { name: "H200", utilization, memory_used: 1000, memory_total: 141000, temperature: 50, power_usage: 300 },
+      queues: { detection_queue: 1, analysis_queue: 2, dlq_total: 0 },
+      cameras: null,
+      services: { yolo26: "healthy" },
+      instance: "gpu-1",
+    },
+    timestamp: "2026-12-03T10:00:00Z",
+  });
+  const webNode = {
+    type: "system_status",
+    data: { gpu: null, queues: null, cameras: { total: 4, online: 3, offline: 1 }, services: { api: "healthy" }, instance: "web-1" },
+    timestamp: "2026-12-03T10:00:01Z",
+  };
+  await act(async () => { socket.open(); socket.deliver(gpuNode(10)); });
+  assert.equal(system.status.gpu.utilization, 10);
+  for (const utilization of [20, 30]) {
+    await act(async () => socket.deliver(webNode));
+    assert.equal(system.status.gpu?.utilization, utilization - 10, "the web node's status keeps the GPU node's GPU");
+    assert.deepEqual(system.status.queues, gpuNode(0).data.queues, "and its queues");
+    assert.deepEqual(system.status.cameras, webNode.data.cameras, "the cameras only the web node reports");
+    assert.deepEqual(system.status.services, { yolo26: "healthy", api: "healthy" }, "every instance's services");
+    await act(async () => socket.deliver(gpuNode(utilization)));
+    assert.equal(system.status.gpu.utilization, utilization);
+    assert.deepEqual(system.status.cameras, webNode.data.cameras, "the GPU node's null cameras keep the web node's");
+  }
+  assert.deepEqual(Object.keys(system.instances).sort(), ["gpu-1", "web-1"]);
+  assert.equal(system.instances["web-1"].gpu, null, "per instance: each as it reported");
+  assert.equal(system.instances["gpu-1"].gpu.utilization, 30);
   await view.unmount();
 });

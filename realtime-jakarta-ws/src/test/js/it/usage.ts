@@ -66,6 +66,9 @@ export function hooks(): string {
   stream.clear();
   const system = useSystemStatus({ url: "ws://localhost:8080/ws/system" });
   const cameras: number | undefined = system.status?.cameras?.online;
+  const gpuNodes: string[] = Object.entries(useSystemStatus({ instanceTtlMs: 30000 }).instances)
+    .filter(([, status]) => status.gpu != null)
+    .map(([instance]) => instance);
   const degraded: boolean = system.degraded || stream.degraded;
   const performance = usePerformanceMetrics({ history: 30 });
   const utilization = performance.latest?.gpu?.utilization;

@@ -1,10 +1,14 @@
 package io.realtime.examples;
 
 import io.realtime.examples.DashboardAssets.Asset;
+import io.realtime.message.MessageCodec;
+import io.realtime.metrics.history.PerformanceHistory;
+import io.realtime.metrics.history.PerformanceHistoryEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.ErrorPageGenerator;
 import org.glassfish.grizzly.http.server.HttpHandler;
@@ -13,10 +17,10 @@ import org.glassfish.grizzly.http.server.Response;
 
 /**
  * Serves the dashboard from memory at its fixed paths, and the {@linkplain Probe probes} ({@code
- * /health}, {@code /metrics}) computed per request, {@code GET} and {@code HEAD} only, with the
- * security headers on every response, errors included. The request path is judged as sent, never
- * decoded: anything but plain {@code /name/name.ext} segments is a 400 and an unknown path a 404,
- * both short plain text with no stack trace.
+ * /health}, {@code /metrics}, {@code /api/performance/history}) computed per request, {@code GET}
+ * and {@code HEAD} only, with the security headers on every response, errors included. The request
+ * path is judged as sent, never decoded: anything but plain {@code /name/name.ext} segments is a
+ * 400 and an unknown path a 404, both short plain text with no stack trace.
  */
 final class DashboardHandler extends HttpHandler {
 
@@ -63,6 +67,65 @@ final class DashboardHandler extends HttpHandler {
      * @return the status, content type and body
      */
     Reply get();
+
+    /**
+     * Computes the response of a request; a probe that reads no query parameter ignores them.
+     *
+     * @param query the request's query parameters
+     * @return the status, content type and body
+     */
+    default Reply get(Query query) {
+      return get();
+    }
+
+    /**
+     * Makes a probe that reads the request's query parameters.
+     *
+     * @param answer computes the response from the query parameters
+     * @return the probe; without a request, it sees no parameter
+     */
+    static Probe withQuery(Function<Query, Reply> answer) {
+      return new Probe() {
+        @Override
+        public Reply get() {
+          return answer.apply(name -> null);
+        }
+
+        @Override
+        public Reply get(Query query) {
+          return answer.apply(query);
+        }
+      };
+    }
+  }
+
+  /** A request's query parameters, decoded. */
+  @FunctionalInterface
+  interface Query {
+    /**
+     * Returns a parameter's first value.
+     *
+     * @param name the parameter
+     * @return its first value, or {@code null} when the request has none
+     */
+    String parameter(String name);
+  }
+
+  /**
+   * The probe of {@link PerformanceHistoryEndpoint#PATH}: the history's view of the {@code range}
+   * the request names (5 minutes without one), in the codec's shapes.
+   *
+   * @param history the history, {@code SystemBroadcaster.performanceHistory()}
+   * @param codec the codec, the registry's
+   * @return the probe
+   */
+  static Probe history(PerformanceHistory history, MessageCodec codec) {
+    PerformanceHistoryEndpoint endpoint = PerformanceHistoryEndpoint.create(history, codec);
+    return Probe.withQuery(
+        query -> {
+          PerformanceHistoryEndpoint.Reply reply = endpoint.handle(query.parameter("range"));
+          return new Reply(reply.status(), reply.contentType(), reply.body());
+        });
   }
 
   /**
@@ -100,7 +163,7 @@ final class DashboardHandler extends HttpHandler {
     }
     Probe probe = probes.get(path);
     if (probe != null) {
-      Reply reply = probe.get();
+      Reply reply = probe.get(request::getParameter);
       response.setHeader("Cache-Control", "no-store");
       write(response, method, reply.status(), reply.contentType(), reply.body());
       return;

@@ -19,6 +19,7 @@ import io.realtime.jakarta.ws.RealtimeWebSocket;
 import io.realtime.jakarta.ws.tyrus.FrameLimitFilter;
 import io.realtime.jobs.JobLogEmitter;
 import io.realtime.metrics.LatencyTracker;
+import io.realtime.metrics.history.PerformanceHistoryEndpoint;
 import io.realtime.micrometer.RealtimeMetrics;
 import io.realtime.observe.RealtimeObserver;
 import io.realtime.redis.RedisRateLimiter;
@@ -49,7 +50,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * --redis}), the event and system broadcasters, job logs, host metrics, the metric sources the
  * flags name and, unless {@code --no-simulator}, a simulated pipeline. {@code GET /health} answers
  * the {@link RealtimeHealth} snapshot as JSON (200 when UP or DEGRADED, 503 when DOWN) and {@code
- * GET /metrics} the {@link RealtimeMetrics} meters in the Prometheus text format. SIGTERM or Ctrl-C
+ * GET /metrics} the {@link RealtimeMetrics} meters in the Prometheus text format, and {@code GET
+ * /api/performance/history?range=5m|15m|60m} the {@link PerformanceHistoryEndpoint} view. SIGTERM or Ctrl-C
  * shuts it down gracefully: clients get {@code system.shutdown}, and the process exits 0.
  */
 public final class StandaloneLauncher {
@@ -289,7 +291,9 @@ public final class StandaloneLauncher {
             "/metrics",
             () ->
                 new DashboardHandler.Reply(
-                    200, PROMETHEUS_TEXT, prometheus.scrape().getBytes(StandardCharsets.UTF_8)));
+                    200, PROMETHEUS_TEXT, prometheus.scrape().getBytes(StandardCharsets.UTF_8)),
+            PerformanceHistoryEndpoint.PATH,
+            DashboardHandler.history(system.performanceHistory(), registry.codec()));
     events.start();
     system.start();
     // Tyrus alone buffers a declared frame until its incoming buffer overflows; the guard refuses
@@ -327,7 +331,8 @@ public final class StandaloneLauncher {
     }
     log.info(
         "realtime is up on {}: dashboard http://localhost:{}/, ws://localhost:{}/ws/events,"
-            + " /ws/system, /ws/jobs/<job_id>/logs, /health, /metrics ({} transport)",
+            + " /ws/system, /ws/jobs/<job_id>/logs, /health, /metrics, /api/performance/history"
+            + " ({} transport)",
         options.host(),
         server.port(),
         server.port(),

@@ -3,9 +3,12 @@ package io.realtime.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.message.Envelope;
+import io.realtime.message.OriginFrame;
 import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.redis.RedisServer;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -44,6 +49,9 @@ class DashboardBrowserIT {
 
   private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+  private static final String GPU_NODE = "gpu-node";
+  private static final String WEB_NODE = "web-node";
+  private static final Pattern RELATIVE_TIME = Pattern.compile("just now|\\d+ s ago|\\d+ min ago");
 
   private final LauncherProcesses launchers = new LauncherProcesses();
   private final AtomicLong eventIds = new AtomicLong(900_000);
@@ -88,7 +96,9 @@ class DashboardBrowserIT {
         "--breaker-recovery",
         "2s",
         "--postgres",
-        POSTGRES);
+        POSTGRES,
+        "--instance-id",
+        GPU_NODE);
   }
 
   @AfterAll
@@ -161,7 +171,216 @@ class DashboardBrowserIT {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> !browser.findElement(By.id("risk-gauge-score")).getText().equals("–"));
+  }
+
+  @Test
+  @Order(5)
+  void everySectionOfTheUpdatesHasItsPanel() {
+    for (String panel : List.of("inference", "models", "containers", "queues", "cameras")) {
+      int before = updates(panel);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(updates(panel)).as(panel).isGreaterThan(before));
+    }
+    WebElement inference = browser.findElement(By.id("panel-inference"));
+    assertThat(inference.getAttribute("data-status")).isNotEqualTo("absent");
+    assertThat(inference.getText()).contains("p95", "p99", "yolo26", "pipeline", "images / min");
+    assertThat(browser.findElement(By.id("panel-models")).getText()).contains("yolo26", "cuda:0");
+    assertThat(browser.findElement(By.id("panel-queues")).getText())
+        .contains("detection", "analysis", "DLQ");
+    assertThat(browser.findElement(By.id("panel-cameras")).getText())
+        .containsPattern("\\d+ / \\d+");
+
+    long id = eventIds.incrementAndGet();
+    String startedAt = Instant.now().minusSeconds(30).toString();
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+      jedis.publish(
+          "security_events",
+          "{\"type\":\"event\",\"data\":{\"id\":"
+              + id
+              + ",\"event_id\":"
+              + id
+              + ",\"batch_id\":\"b"
+              + id
+              + "\",\"camera_id\":\"front_door\",\"risk_score\":55,\"risk_level\":\"high\","
+              + "\"summary\":\"Timed\",\"started_at\":\""
+              + startedAt
+              + "\"}}");
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !feedItems("[data-event-id='" + id + "']").isEmpty());
+    WebElement item = feedItems("[data-event-id='" + id + "']").get(0);
+    WebElement time = item.findElement(By.cssSelector("time"));
+    assertThat(time.getAttribute("datetime")).isEqualTo(startedAt);
+    assertThat(time.getAttribute("title")).as("the exact time on hover").isEqualTo(startedAt);
+    assertThat(time.getText()).matches(RELATIVE_TIME).endsWith("s ago");
+    assertThat(item.findElement(By.cssSelector(".level")).getText()).isEqualToIgnoringCase("high");
+  }
+
+  @Test
+  @Order(6)
+  void theHistoryIsServedAsJsonAndAnyOtherRangeIsRefused() throws Exception {
+    LauncherHttp.Response fifteen = LauncherHttp.get(port, "/api/performance/history?range=15m");
+    assertThat(fifteen.status()).isEqualTo(200);
+    assertThat(fifteen.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
+    assertThat(fifteen.header("Content-Security-Policy")).isNotNull();
+    JsonNode body = new ObjectMapper().readTree(fifteen.body());
+    assertThat(body.get("type").asText()).isEqualTo("performance_history");
+    assertThat(body.get("data").get("range").asText()).isEqualTo("15m");
+    assertThat(body.get("data").get("points")).isNotEmpty();
+    assertThat(body.get("data").get("points").get(0).has("gpu")).isTrue();
+    assertThat(LauncherHttp.get(port, "/api/performance/history").body())
+        .contains("\"range\":\"5m\"");
+
+    LauncherHttp.Response bad = LauncherHttp.get(port, "/api/performance/history?range=2h");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body()).contains("validation_error", "'2h'");
+  }
+
+  @Test
+  @Order(7)
+  void theHistoryChartsSwitchRangeWithoutAReload() {
+    browser.executeScript("window.__sameDocument = true;");
+    WebElement history = browser.findElement(By.id("history"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "5m".equals(history.getAttribute("data-range")));
+    for (String chart : List.of("gpu", "vram", "temperature", "cpu", "p95")) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(chartPoints(chart)).as(chart + " chart").isGreaterThanOrEqualTo(2));
+    }
+
+    browser.findElement(By.cssSelector("#history-ranges button[data-range='15m']")).click();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "15m".equals(history.getAttribute("data-range")));
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#history-ranges button[data-range='15m']"))
+                .getAttribute("aria-pressed"))
+        .isEqualTo("true");
+    assertThat(chartPoints("gpu")).isGreaterThanOrEqualTo(2);
+    assertThat(browser.executeScript("return window.__sameDocument === true;"))
+        .as("the page was not reloaded")
+        .isEqualTo(true);
+    browser.findElement(By.cssSelector("#history-ranges button[data-range='5m']")).click();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "5m".equals(history.getAttribute("data-range")));
+  }
+
+  @Test
+  @Order(8)
+  void withAnInstanceWithoutGpuTheGpuPanelKeepsTheGpuNodesAndEveryInstanceIsListed()
+      throws Exception {
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+      // The web node speaks between the GPU node's statuses (every 500 ms): the panel must not
+      // lose the GPU each time.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                publishWebNodeStatus(jedis);
+                WebElement gpu = browser.findElement(By.id("panel-gpu"));
+                return !"absent".equals(gpu.getAttribute("data-status"))
+                    && gpu.getText().contains("Simulated RTX A5500");
+              });
+      WebElement web =
+          browser.findElement(By.cssSelector("#instances li[data-instance='" + WEB_NODE + "']"));
+      assertThat(web.getAttribute("data-gpu")).isEqualTo("none");
+      assertThat(web.getText()).contains(WEB_NODE, "no GPU");
+      WebElement gpuNode =
+          browser.findElement(By.cssSelector("#instances li[data-instance='" + GPU_NODE + "']"));
+      assertThat(gpuNode.getAttribute("data-gpu")).isEqualTo("present");
+      assertThat(gpuNode.getText()).contains("Simulated RTX A5500");
+      assertThat(browser.findElement(By.id("panel-models")).getText())
+          .as("the LLM's slots and context size")
+          .contains("nemotron", "context 4096")
+          .containsPattern("slots \\d+ / 2");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                publishWebNodeStatus(jedis);
+                return browser
+                    .findElements(By.cssSelector("#alerts li[data-severity='critical']"))
+                    .stream()
+                    .anyMatch(alert -> alert.getText().contains("critical"));
+              });
+    }
+    browser.executeScript("window.scrollTo(0, 0);");
     Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  @Order(9)
+  void at390PixelsWideNothingScrollsSideways() {
+    Dimension before = browser.manage().window().getSize();
+    try {
+      browser.manage().window().setSize(new Dimension(390, 844));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  ((Number) browser.executeScript("return window.innerWidth;")).intValue() <= 390);
+      assertThat(
+              (Boolean)
+                  browser.executeScript(
+                      "return document.documentElement.scrollWidth"
+                          + " <= document.documentElement.clientWidth;"))
+          .as("no horizontal scroll at 390 px")
+          .isTrue();
+      for (String panel : List.of("gpu", "inference", "models", "queues", "cameras")) {
+        assertThat(browser.findElement(By.id("panel-" + panel)).isDisplayed()).as(panel).isTrue();
+      }
+      assertThat(browser.findElement(By.id("history")).isDisplayed()).isTrue();
+    } finally {
+      browser.manage().window().setSize(before);
+    }
+  }
+
+  /**
+   * A system_status and a performance_update of a web node without GPU, as its broadcaster sends
+   * them.
+   */
+  private static void publishWebNodeStatus(Jedis jedis) {
+    String now = Instant.now().toString();
+    jedis.publish(
+        "system_status",
+        OriginFrame.wrap(
+            WEB_NODE,
+            "{\"type\":\"system_status\",\"data\":{\"gpu\":null,\"queues\":null,"
+                + "\"cameras\":null,\"services\":{\"api\":\"healthy\"},\"instance\":\""
+                + WEB_NODE
+                + "\"},\"timestamp\":\""
+                + now
+                + "\"}"));
+    jedis.publish(
+        "performance_update",
+        OriginFrame.wrap(
+            WEB_NODE,
+            "{\"type\":\"performance_update\",\"data\":{\"timestamp\":\""
+                + now
+                + "\",\"gpu\":null,\"ai_models\":{},\"nemotron\":{\"status\":\"healthy\","
+                + "\"slots_active\":1,\"slots_total\":2,\"context_size\":4096},\"inference\":null,"
+                + "\"databases\":{\"postgresql\":null,\"redis\":null},\"host\":null,"
+                + "\"containers\":[],\"alerts\":[{\"severity\":\"critical\",\"metric\":\"gpu_temperature\","
+                + "\"value\":95,\"threshold\":90,\"message\":\"GPU temperature critical: 95C\"}]}}"));
+  }
+
+  private int chartPoints(String chart) {
+    String points =
+        browser
+            .findElement(By.cssSelector("#history-" + chart + " polyline"))
+            .getAttribute("points");
+    return points == null || points.isBlank() ? 0 : points.trim().split("\\s+").length;
   }
 
   @Test
@@ -177,7 +396,7 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @Order(5)
+  @Order(10)
   void afterAServerRestartThePageReconnectsAndMissesNoEvent() throws Exception {
     awaitConnected(Duration.ofSeconds(20));
     launcher.destroy(); // SIGTERM: a graceful stop
@@ -215,7 +434,7 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @Order(6)
+  @Order(11)
   void killingRedisShowsTheDegradedBannerWhichClearsWhenRedisReturns() throws Exception {
     awaitConnected(Duration.ofSeconds(20));
     WebElement banner = browser.findElement(By.id("degraded-banner"));
@@ -232,7 +451,7 @@ class DashboardBrowserIT {
   }
 
   @Test
-  @Order(7)
+  @Order(12)
   void thePolicyIsEnforcedAndNothingTheDashboardDoesViolatesIt() {
     awaitConnected(Duration.ofSeconds(20));
     assertThat(cspViolations()).isEmpty();

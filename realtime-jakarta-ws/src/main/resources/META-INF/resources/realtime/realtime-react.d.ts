@@ -68,14 +68,25 @@ export interface UseEventStreamResult extends RealtimeHookResult {
 
 export function useEventStream(options?: UseEventStreamOptions): UseEventStreamResult;
 
+export interface UseSystemStatusOptions extends EndpointOptions {
+  /** How long an instance's status is kept without a newer one, 60000 ms by default. */
+  instanceTtlMs?: number;
+}
+
 export interface UseSystemStatusResult extends RealtimeHookResult {
+  /**
+   * Every instance's latest status merged: each section from the latest status that reports it (a
+   * null section never replaces a reported one), `services` the union of every instance's.
+   */
   status: SystemStatus | null;
+  /** The latest status per instance (`instance`; "" for a status without one). */
+  instances: Record<string, SystemStatus>;
   /** The latest service notice per service. */
   services: Record<string, ServiceStatus>;
   degraded: boolean;
 }
 
-export function useSystemStatus(options?: EndpointOptions): UseSystemStatusResult;
+export function useSystemStatus(options?: UseSystemStatusOptions): UseSystemStatusResult;
 
 export interface UsePerformanceMetricsOptions extends EndpointOptions {
   /** Updates kept, 60 by default. */

@@ -115,27 +115,61 @@ export function useEventStream(options = {}) {
 }
 
 /**
- * The latest system status (/ws/system sends one at once on connect, then every interval), and the
- * service notices by service (a broadcaster that is degraded says so).
+ * The system status (/ws/system sends one at once on connect, then every interval) and the service
+ * notices by service (a broadcaster that is degraded says so).
+ *
+ * With several instances behind /ws/system, each sends its own `system_status` (a web node without
+ * GPU, then the GPU node...), so the hook keeps the latest status per instance (`instance`; a status
+ * without one counts as the instance `""`) and merges them into `status`: each section from the
+ * latest status that reports it (a `null` section never replaces a reported one), `services` the
+ * union of every instance's, each service as the latest instance to report it said. An instance
+ * not heard from for `instanceTtlMs` is dropped when the next status arrives.
  *
  * @param {Object} [options] useRealtime's options, and url or baseUrl
- * @returns {{state: string, status: Object|null, services: Object<string, Object>,
- *     degraded: boolean, lastClose: Object|null}}
+ * @param {number} [options.instanceTtlMs] how long an instance's status is kept without a newer
+ *     one, 60000 by default
+ * @returns {{state: string, status: Object|null, instances: Object<string, Object>,
+ *     services: Object<string, Object>, degraded: boolean, lastClose: Object|null}}
  */
 export function useSystemStatus(options = {}) {
-  const { url, baseUrl, on, ...rest } = options;
-  const [status, setStatus] = useState(null);
+  const { instanceTtlMs = 60000, url, baseUrl, on, ...rest } = options;
+  checkCount("instanceTtlMs", instanceTtlMs);
+  const [statuses, setStatuses] = useState(NO_STATUSES);
   const [services, setServices] = useState({});
   const { state, lastClose } = useRealtime(endpoint(url, baseUrl, "/ws/system"), {
     resyncChannel: null,
     ...rest,
     on: withListeners(on, {
-      system_status: setStatus,
+      system_status: (status) => setStatuses((previous) => keepStatus(previous, status, Date.now(), instanceTtlMs)),
       service_status: (notice) => setServices((previous) => ({ ...previous, [notice.service]: notice })),
     }),
   });
   const degraded = Object.values(services).some((notice) => notice.status === "degraded");
-  return { state, status, services, degraded, lastClose };
+  return { state, status: statuses.merged, instances: statuses.instances, services, degraded, lastClose };
+}
+
+const NO_STATUSES = Object.freeze({ entries: [], instances: {}, merged: null });
+
+/** Keeps `status` as its instance's latest, newest last, and merges the instances' statuses. */
+function keepStatus(previous, status, now, ttlMs) {
+  const id = typeof status?.instance === "string" ? status.instance : "";
+  const entries = previous.entries.filter((entry) => entry.id !== id && now - entry.at <= ttlMs);
+  entries.push({ id, status, at: now });
+  const instances = {};
+  const merged = {};
+  for (const entry of entries) {
+    instances[entry.id] = entry.status;
+    for (const [key, value] of Object.entries(entry.status ?? {})) {
+      if (key === "services") {
+        if (value !== null && typeof value === "object") merged.services = { ...merged.services, ...value };
+      } else if (value !== null && value !== undefined) {
+        merged[key] = value;
+      } else if (!(key in merged)) {
+        merged[key] = value;
+      }
+    }
+  }
+  return { entries, instances, merged };
 }
 
 /**
