@@ -51,8 +51,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * flags name and, unless {@code --no-simulator}, a simulated pipeline. {@code GET /health} answers
  * the {@link RealtimeHealth} snapshot as JSON (200 when UP or DEGRADED, 503 when DOWN) and {@code
  * GET /metrics} the {@link RealtimeMetrics} meters in the Prometheus text format, and {@code GET
- * /api/performance/history?range=5m|15m|60m} the {@link PerformanceHistoryEndpoint} view. SIGTERM or Ctrl-C
- * shuts it down gracefully: clients get {@code system.shutdown}, and the process exits 0.
+ * /api/performance/history?range=5m|15m|60m} the {@link PerformanceHistoryEndpoint} view. SIGTERM
+ * or Ctrl-C shuts it down gracefully: clients get {@code system.shutdown}, and the process exits 0.
  */
 public final class StandaloneLauncher {
 
