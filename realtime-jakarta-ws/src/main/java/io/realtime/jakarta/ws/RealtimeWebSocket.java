@@ -72,6 +72,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
 
   private final List<ServerEndpointConfig> configs;
   private final MessageLimits messageLimits;
+  private final Credentials credentials;
   private final OwnedScheduler<TaskScheduler> scheduler;
   private final Executor resyncExecutor;
   private final ExecutorService ownedResyncExecutor;
@@ -115,6 +116,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
         given != null
             ? given.toBuilder().codec(builder.registry.codec()).build()
             : protocol(builder).build();
+    this.credentials = new Credentials(builder.apiKeys, builder.token);
     EndpointContext context =
         new EndpointContext(
             builder.registry,
@@ -125,7 +127,7 @@ public final class RealtimeWebSocket implements AutoCloseable {
             resyncExecutor,
             eventsProtocol.build(),
             systemProtocol,
-            new Credentials(builder.apiKeys, builder.token),
+            credentials,
             builder.rateLimiter != null
                 ? builder.rateLimiter
                 : SlidingWindowRateLimiter.defaults(builder.timeSource),
@@ -195,6 +197,21 @@ public final class RealtimeWebSocket implements AutoCloseable {
    */
   public MessageLimits messageLimits() {
     return messageLimits;
+  }
+
+  /**
+   * Tells whether credentials pass the endpoints' own check, for a host's HTTP resources served
+   * next to them (the standalone launcher's history): the API key must be one of the configured
+   * keys when keys are required, and the token the configured one when a token is required. Both
+   * are compared as SHA-256 digests, in constant time; nothing is logged.
+   *
+   * @param apiKey the presented API key, or {@code null}
+   * @param token the presented token, or {@code null}
+   * @return {@code true} if the endpoints would admit a client presenting them
+   */
+  public boolean acceptsCredentials(String apiKey, String token) {
+    return (!credentials.apiKeyRequired() || credentials.acceptsApiKey(apiKey))
+        && (!credentials.tokenRequired() || credentials.acceptsToken(token));
   }
 
   /**
