@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -23,10 +24,12 @@ import picocli.CommandLine.Option;
  *
  * <p>Every flag but {@code --help}, {@code --version} and the secrets can also come from the
  * environment variable {@link #variable(String) REALTIME_<FLAG>} (for example {@code --port} from
- * {@code REALTIME_PORT}); the command line wins. Repeatable flags take a comma-separated list
- * there. The secrets ({@code --api-key}, {@code --api-key-file}, {@code --token}, {@code
- * --token-file}) are read from the environment by {@link LauncherOptions} only when the command
- * line gives none of their group, as before picocli.
+ * {@code REALTIME_PORT}); the command line wins. Picocli fills the flags that take a value from
+ * there; {@link LauncherOptions} splits a repeatable flag's variable at commas (on the command line
+ * a comma may belong to a URL) and reads the switch {@code --no-simulator}'s as true or false. The
+ * secrets ({@code --api-key}, {@code --api-key-file}, {@code --token}, {@code --token-file}) are
+ * read from the environment by {@link LauncherOptions} only when the command line gives none of
+ * their group, as before picocli.
  */
 @Command(
     name = "realtime-standalone",
@@ -34,7 +37,7 @@ import picocli.CommandLine.Option;
     versionProvider = LauncherCommand.Version.class,
     sortOptions = false,
     usageHelpWidth = 100,
-    customSynopsis = "Usage: java -jar realtime-standalone.jar [options]",
+    customSynopsis = "java -jar realtime-standalone.jar [options]",
     description = {
       "",
       "Serves /ws/events, /ws/system and /ws/jobs/{job_id}/logs, with a simulated pipeline.",
@@ -143,7 +146,10 @@ final class LauncherCommand {
           "this instance's id: 1 to 64 letters, digits, '.', '_', ':' or '-' (default random)")
   String instanceId;
 
-  @Option(names = "--no-simulator", description = "turn the simulated pipeline off")
+  @Option(
+      names = "--no-simulator",
+      arity = "0",
+      description = "turn the simulated pipeline off (variable: true or false)")
   boolean noSimulator;
 
   @Option(
@@ -162,7 +168,6 @@ final class LauncherCommand {
   @Option(
       names = "--health",
       paramLabel = "NAME=URL",
-      split = ",",
       description = "an AI model's health from URL/health; repeatable")
   List<String> health = new ArrayList<>();
 
@@ -185,7 +190,6 @@ final class LauncherCommand {
   @Option(
       names = "--allowed-origin",
       paramLabel = "ORIGIN",
-      split = ",",
       description = {
         "accept browsers from ORIGIN (scheme://host[:port]) besides the server's own;",
         "repeatable; * accepts every origin"
@@ -195,7 +199,6 @@ final class LauncherCommand {
   @Option(
       names = "--trusted-proxy",
       paramLabel = "ADDRESS",
-      split = ",",
       description = {
         "believe X-Forwarded-For from this proxy IP or CIDR block (e.g. the nginx in",
         "front, docs/operations.md); repeatable"
@@ -245,8 +248,10 @@ final class LauncherCommand {
     line.setDefaultValueProvider(
         argument -> {
           String flag = flagOf(argument);
-          if (flag == null || SECRET_FLAGS.contains(flag)) {
-            return null;
+          if (flag == null
+              || SECRET_FLAGS.contains(flag)
+              || ((OptionSpec) argument).arity().max() == 0) {
+            return null; // not a value picocli should read from the environment
           }
           String value = environment.get(variable(flag));
           return value == null || value.isBlank() ? null : value.strip();
@@ -268,6 +273,50 @@ final class LauncherCommand {
     return VARIABLE_PREFIX + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
   }
 
+  /**
+   * Returns the environment variables a command line reads: one per flag but help and version.
+   *
+   * @return the variables' names
+   */
+  static Set<String> variables() {
+    Set<String> names = new TreeSet<>();
+    for (String flag : flags()) {
+      names.add(variable(flag));
+    }
+    return names;
+  }
+
+  /**
+   * Returns the flags that have a variable: every one but help and version.
+   *
+   * @return the long flags, in the help's order
+   */
+  static List<String> flags() {
+    List<String> flags = new ArrayList<>();
+    for (OptionSpec option :
+        commandLine(new LauncherCommand(), Map.of()).getCommandSpec().options()) {
+      String flag = flagOf(option);
+      if (flag != null) {
+        flags.add(flag);
+      }
+    }
+    return flags;
+  }
+
+  /**
+   * Returns every long flag, help and version included.
+   *
+   * @return the flags
+   */
+  static List<String> allFlags() {
+    List<String> flags = new ArrayList<>();
+    for (OptionSpec option :
+        commandLine(new LauncherCommand(), Map.of()).getCommandSpec().options()) {
+      flags.add(option.longestName());
+    }
+    return flags;
+  }
+
   /** The long name of an option that can come from the environment, or null. */
   private static String flagOf(ArgSpec argument) {
     if (!(argument instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
@@ -280,8 +329,9 @@ final class LauncherCommand {
   private static String environmentHelp(CommandSpec spec) {
     StringBuilder text =
         new StringBuilder(
-            "%nEnvironment (a flag on the command line wins; repeatable flags take a"
-                + " comma-separated list):%n");
+            String.format(
+                "%nEnvironment (a flag on the command line wins; repeatable flags take a"
+                    + " comma-separated list):%n"));
     for (OptionSpec option : spec.options()) {
       String flag = flagOf(option);
       if (flag != null) {

@@ -21,7 +21,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -30,10 +29,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -71,6 +75,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *     or the JDBC URL holds one)
  * @param logLevel the level of the launcher's and the library's logs: {@code error}, {@code warn},
  *     {@code info}, {@code debug} or {@code trace}
+ * @param fromEnvironment the flags whose value came from their environment variable
+ * @param unknownVariables the {@code REALTIME_*} variables set that no flag reads (a typo?)
  * @param secretsOnCommandLine whether {@code --api-key} or {@code --token} was given on the command
  *     line, where other local users can read it
  */
@@ -98,6 +104,8 @@ public record LauncherOptions(
     int connectionRate,
     String postgresPassword,
     String logLevel,
+    Set<String> fromEnvironment,
+    List<String> unknownVariables,
     boolean secretsOnCommandLine) {
 
   /** What the command line asks for. */
@@ -132,6 +140,9 @@ public record LauncherOptions(
   private static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
 
   private static final Pattern URL_PASSWORD = Pattern.compile("(?i)[?&;]password=");
+  private static final Pattern JDBC_USER_INFO_PASSWORD = Pattern.compile("//[^/?#@]*:[^/?#@]*@");
+  private static final Pattern FLAG_NAME = Pattern.compile("--[a-z][a-z0-9-]*");
+  private static final Pattern QUOTED_FLAG = Pattern.compile("'(--[a-z][a-z0-9-]*)'");
   private static final Pattern IPV4 =
       Pattern.compile(
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -189,75 +200,88 @@ public record LauncherOptions(
     try {
       parsed = line.parseArgs(args);
     } catch (ParameterException e) {
-      throw new IllegalArgumentException(usageError(e, args));
+      throw new IllegalArgumentException(usageError(e));
     }
     if (line.isUsageHelpRequested() || line.isVersionHelpRequested()) {
       // Asked for the help, nothing is checked: a bad variable must not hide it.
       return defaults(line.isUsageHelpRequested() ? Request.HELP : Request.VERSION);
     }
-    return checked(command, parsed::hasMatchedOption, environment);
+    return checked(command, parsed::hasMatchedOption, environment, Request.RUN);
   }
 
   /** The options a bare command line with no environment gives, for {@code request}. */
   private static LauncherOptions defaults(Request request) {
     LauncherCommand command = new LauncherCommand();
     LauncherCommand.commandLine(command, Map.of()).parseArgs();
-    LauncherOptions options = checked(command, flag -> false, Map.of());
-    return new LauncherOptions(
-        options.port,
-        options.host,
-        null,
-        List.of(),
-        null,
-        options.statusInterval,
-        options.pingInterval,
-        options.idleTimeout,
-        null,
-        options.simulator,
-        request,
-        null,
-        null,
-        Map.of(),
-        null,
-        options.breakerRecovery,
-        List.of(),
-        List.of(),
-        options.maxConnections,
-        options.maxConnectionsPerAddress,
-        options.connectionRate,
-        null,
-        options.logLevel,
-        false);
+    return checked(command, flag -> false, Map.of(), request);
   }
 
-  /** A usage error in one line, never echoing what follows a '=' or a stray argument. */
-  private static String usageError(ParameterException e, String... args) {
+  /**
+   * A usage error in one line, built from the flag's name and never from what was given: a value,
+   * or a word that lost its flag, may be a secret.
+   */
+  private static String usageError(ParameterException e) {
     if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
       String argument = unmatched.getUnmatched().get(0);
-      if (argument.startsWith("-")) {
+      int equals = argument.indexOf('=');
+      String name = equals < 0 ? argument : argument.substring(0, equals);
+      if (FLAG_NAME.matcher(name).matches()) {
         // A mistyped "--api-key=SECRET" must not print the secret: only the name is echoed.
-        int equals = argument.indexOf('=');
-        return "unknown option '"
-            + (equals < 0 ? argument : argument.substring(0, equals) + "=…")
-            + "' (see --help)";
+        return "unknown option '" + name + (equals < 0 ? "" : "=…") + "' (see --help)";
       }
-      // A stray word may be a secret that lost its flag: its position is named, not its text.
-      return "unexpected argument at position "
-          + (Arrays.asList(args).indexOf(argument) + 1)
-          + " (see --help; every value follows its flag)";
+      return "an argument is neither a flag nor a flag's value (see --help; every value follows"
+          + " its flag after a space or '=')";
     }
-    return e.getMessage() + " (see --help)";
+    String flag = flagOf(e);
+    if (e instanceof MissingParameterException) {
+      return flag + " needs a value (see --help)";
+    }
+    if (e instanceof OverwrittenOptionException) {
+      return flag + " is given more than once (see --help)";
+    }
+    return flag + " is not used that way (see --help)";
+  }
+
+  /**
+   * The flag a picocli error is about: its argument, the one it misses, or else the first known
+   * flag its message quotes (a known name is never a secret); "the command line" otherwise.
+   */
+  private static String flagOf(ParameterException e) {
+    if (e.getArgSpec() instanceof OptionSpec option) {
+      return option.longestName();
+    }
+    if (e instanceof MissingParameterException missing
+        && !missing.getMissing().isEmpty()
+        && missing.getMissing().get(0) instanceof OptionSpec option) {
+      return option.longestName();
+    }
+    Matcher quoted = QUOTED_FLAG.matcher(String.valueOf(e.getMessage()));
+    List<String> known = LauncherCommand.allFlags();
+    while (quoted.find()) {
+      if (known.contains(quoted.group(1))) {
+        return quoted.group(1);
+      }
+    }
+    return "the command line";
   }
 
   /** Checks every value; {@code onCommandLine} tells whether a flag came from the command line. */
   private static LauncherOptions checked(
-      LauncherCommand command, Predicate<String> onCommandLine, Map<String, String> environment) {
+      LauncherCommand command,
+      Predicate<String> onCommandLine,
+      Map<String, String> environment,
+      Request request) {
     // Each value came from its flag or, when the flag is absent, from its variable.
+    Set<String> fromEnvironment = new TreeSet<>();
+    for (String flag : LauncherCommand.flags()) {
+      if (!LauncherCommand.SECRET_FLAGS.contains(flag)
+          && !onCommandLine.test(flag)
+          && variable(environment, LauncherCommand.variable(flag)) != null) {
+        fromEnvironment.add(flag);
+      }
+    }
     Function<String, String> source =
-        flag ->
-            onCommandLine.test(flag) || environment.get(LauncherCommand.variable(flag)) == null
-                ? flag
-                : LauncherCommand.variable(flag);
+        flag -> fromEnvironment.contains(flag) ? LauncherCommand.variable(flag) : flag;
     List<String> keys = new ArrayList<>();
     for (String key : command.apiKeys) {
       keys.add(secret("--api-key", key));
@@ -280,16 +304,23 @@ public record LauncherOptions(
       token = environmentToken(environment);
     }
     Map<String, URI> health = new LinkedHashMap<>();
-    for (String entry : command.health) {
+    for (String entry : listed(source, "--health", command.health)) {
       health(source.apply("--health"), health, entry);
     }
     List<String> origins = new ArrayList<>();
-    for (String origin : command.allowedOrigins) {
+    for (String origin : listed(source, "--allowed-origin", command.allowedOrigins)) {
       origins.add(origin(source.apply("--allowed-origin"), origin));
     }
     Set<String> proxies = new LinkedHashSet<>();
-    for (String proxy : command.trustedProxies) {
+    for (String proxy : listed(source, "--trusted-proxy", command.trustedProxies)) {
       proxies.add(proxyAddress(source.apply("--trusted-proxy"), proxy));
+    }
+    boolean simulator = !command.noSimulator;
+    if (!onCommandLine.test("--no-simulator")) {
+      String off = variable(environment, LauncherCommand.variable("--no-simulator"));
+      if (off != null) {
+        simulator = !switchValue(source.apply("--no-simulator"), off);
+      }
     }
     String postgres =
         command.postgres == null ? null : jdbcUrl(source.apply("--postgres"), command.postgres);
@@ -307,8 +338,8 @@ public record LauncherOptions(
         duration(source.apply("--ping-interval"), command.pingInterval),
         duration(source.apply("--idle-timeout"), command.idleTimeout),
         command.instanceId,
-        !command.noSimulator,
-        Request.RUN,
+        simulator,
+        request,
         postgres,
         command.nvmlLibrary,
         Collections.unmodifiableMap(health),
@@ -321,13 +352,15 @@ public record LauncherOptions(
         atLeastOne(source.apply("--connection-rate"), command.connectionRate),
         postgresPassword,
         logLevel(source.apply("--log-level"), command.logLevel),
+        Collections.unmodifiableSet(fromEnvironment),
+        unknownVariables(environment),
         onCommandLine.test("--api-key") || onCommandLine.test("--token"));
   }
 
   /** The keys from {@value #API_KEY_FILE_VARIABLE} or else {@value #API_KEY_VARIABLE}. */
   private static List<String> environmentKeys(Map<String, String> environment) {
-    String file = variable(environment, API_KEY_FILE_VARIABLE);
-    String key = variable(environment, API_KEY_VARIABLE);
+    String file = secretVariable(environment, API_KEY_FILE_VARIABLE, "the file");
+    String key = secretVariable(environment, API_KEY_VARIABLE, "the key");
     if (file != null && key != null) {
       throw new IllegalArgumentException(
           "set " + API_KEY_VARIABLE + " or " + API_KEY_FILE_VARIABLE + ", not both");
@@ -339,8 +372,8 @@ public record LauncherOptions(
 
   /** The token from {@value #TOKEN_FILE_VARIABLE} or else {@value #TOKEN_VARIABLE}. */
   private static String environmentToken(Map<String, String> environment) {
-    String file = variable(environment, TOKEN_FILE_VARIABLE);
-    String token = variable(environment, TOKEN_VARIABLE);
+    String file = secretVariable(environment, TOKEN_FILE_VARIABLE, "the file");
+    String token = secretVariable(environment, TOKEN_VARIABLE, "the token");
     if (file != null && token != null) {
       throw new IllegalArgumentException(
           "set " + TOKEN_VARIABLE + " or " + TOKEN_FILE_VARIABLE + ", not both");
@@ -348,12 +381,34 @@ public record LauncherOptions(
     return file != null ? tokenFile(TOKEN_FILE_VARIABLE, file) : token;
   }
 
-  /** Checks a listen address: an IP literal or a host name (resolved when the server binds). */
+  /**
+   * A secret's variable, stripped, or {@code null} when unset. Set but blank is refused: read as
+   * unset, it would start the server with no authentication.
+   */
+  private static String secretVariable(Map<String, String> environment, String name, String what) {
+    String value = environment.get(name);
+    if (value != null && value.isBlank()) {
+      throw new IllegalArgumentException(name + " is set but blank: unset it, or give " + what);
+    }
+    return value == null ? null : value.strip();
+  }
+
+  /**
+   * Checks a listen address: an IP literal (parsed, never looked up) or a host name (resolved when
+   * the server binds).
+   */
   private static String host(String flag, String text) {
     String literal =
         text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-    boolean ipv6 = literal.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(literal).matches();
-    if (IPV4.matcher(literal).matches() || ipv6 || HOST_NAME.matcher(literal).matches()) {
+    boolean valid;
+    if (literal.indexOf(':') >= 0) {
+      valid = IPV6_CHARACTERS.matcher(literal).matches() && parsesAsLiteral(literal);
+    } else if (literal.matches("[0-9.]+")) {
+      valid = IPV4.matcher(literal).matches();
+    } else {
+      valid = HOST_NAME.matcher(literal).matches();
+    }
+    if (valid) {
       return literal;
     }
     throw new IllegalArgumentException(
@@ -363,6 +418,16 @@ public record LauncherOptions(
             + "'");
   }
 
+  /** Whether an IPv6 literal parses (a text with ':' is never looked up). */
+  private static boolean parsesAsLiteral(String literal) {
+    try {
+      InetAddress.getByName(literal);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   private static String logLevel(String flag, String text) {
     String level = text.strip().toLowerCase(Locale.ROOT);
     if (LOG_LEVELS.contains(level)) {
@@ -370,6 +435,55 @@ public record LauncherOptions(
     }
     throw new IllegalArgumentException(
         flag + " must be one of " + String.join(", ", LOG_LEVELS) + ", got '" + text + "'");
+  }
+
+  /**
+   * The values of a repeatable flag; from its variable, a comma-separated list (on the command
+   * line, where each value has its own flag, a comma may belong to a URL).
+   */
+  private static List<String> listed(
+      Function<String, String> source, String flag, List<String> values) {
+    if (source.apply(flag).equals(flag)) {
+      return values;
+    }
+    List<String> split = new ArrayList<>();
+    for (String value : values) {
+      for (String part : value.split(",", -1)) {
+        if (!part.isBlank()) {
+          split.add(part.strip());
+        }
+      }
+    }
+    return split;
+  }
+
+  /** A switch's variable: true or false (also yes/no, 1/0), case-insensitive. */
+  private static boolean switchValue(String name, String text) {
+    return switch (text.strip().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default ->
+          throw new IllegalArgumentException(name + " must be true or false, got '" + text + "'");
+    };
+  }
+
+  /** The REALTIME_* variables set that no flag reads, by name only. */
+  private static List<String> unknownVariables(Map<String, String> environment) {
+    Set<String> known = LauncherCommand.variables();
+    return environment.keySet().stream()
+        .filter(name -> name.startsWith(LauncherCommand.VARIABLE_PREFIX) && !known.contains(name))
+        .sorted()
+        .toList();
+  }
+
+  /**
+   * Returns where a flag's value came from, for a message: the flag, or its variable.
+   *
+   * @param flag a long flag such as {@code --redis}
+   * @return the flag, or the variable that gave its value
+   */
+  public String source(String flag) {
+    return fromEnvironment.contains(flag) ? LauncherCommand.variable(flag) : flag;
   }
 
   /** A variable's value, stripped, or {@code null} when unset or blank. */
@@ -516,6 +630,14 @@ public record LauncherOptions(
   }
 
   private static String jdbcUrl(String flag, String text) {
+    if (JDBC_USER_INFO_PASSWORD.matcher(text).find()) {
+      throw new IllegalArgumentException(
+          flag
+              + " must not hold a password before the host ('"
+              + PostgresConnections.redact(text)
+              + "'): give it as password= or in "
+              + POSTGRES_PASSWORD_VARIABLE);
+    }
     if (!text.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException(
           flag + " must be a jdbc:postgresql: URL, got '" + PostgresConnections.redact(text) + "'");
@@ -587,8 +709,8 @@ public record LauncherOptions(
         return positive(
             flag, text, Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1))));
       }
-    } catch (NumberFormatException e) {
-      // reported below
+    } catch (NumberFormatException | ArithmeticException e) {
+      // reported below: not a number, or too long for a Duration
     }
     throw new IllegalArgumentException(
         flag + " must be a duration such as 500ms, 5s or 2m, got '" + text + "'");

@@ -91,6 +91,14 @@ public final class StandaloneLauncher {
       System.err.println("realtime-standalone: " + e.getMessage());
       System.exit(EXIT_USAGE);
       return;
+    } catch (RuntimeException e) {
+      // Unforeseen: its message might echo what was given, so only its kind is named.
+      System.err.println(
+          "realtime-standalone: the command line cannot be read ("
+              + e.getClass().getSimpleName()
+              + "; see --help)");
+      System.exit(EXIT_USAGE);
+      return;
     }
     switch (options.request()) {
       case HELP -> System.out.print(LauncherOptions.usage());
@@ -109,6 +117,10 @@ public final class StandaloneLauncher {
     SLF4JBridgeHandler.install();
     java.util.logging.Logger.getLogger("").setLevel(julLevel(options.logLevel()));
     Logger log = Log.LOG;
+    if (!options.unknownVariables().isEmpty()) {
+      log.warn(
+          "No flag reads {}: a typo? (--help lists the variables)", options.unknownVariables());
+    }
     if (options.secretsOnCommandLine()) {
       log.warn(
           "--api-key and --token on the command line are visible to other local users in the"
@@ -122,12 +134,11 @@ public final class StandaloneLauncher {
       log.error("Cannot start: {}", e.getMessage());
       System.exit(EXIT_START_FAILURE);
     } catch (RuntimeException e) {
-      // Unforeseen, but still one line (the library's messages never hold a secret), and an exit:
-      // the threads already started would otherwise keep a half-started server alive.
-      log.error(
-          "Cannot start: {}",
-          String.valueOf(Objects.requireNonNullElse(e.getMessage(), e.getClass().getName()))
-              .replaceAll("\\s*\\R\\s*", " "));
+      // Unforeseen, but still one line and an exit: the threads already started would otherwise
+      // keep a half-started server alive. A third party's message may hold what it was given (a
+      // JDBC URL with its password), so only the kind is logged; the whole failure at debug.
+      log.error("Cannot start: unexpected {} (--log-level debug shows it)", e.getClass().getName());
+      log.debug("The failure", e);
       System.exit(EXIT_START_FAILURE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -154,12 +165,20 @@ public final class StandaloneLauncher {
     }
   }
 
-  /** Runs one step of the start; a value the library refuses is reported with its flag. */
-  private static <T> T refusedAs(String flag, Supplier<T> step) throws StartFailure {
+  /**
+   * Runs one step of the start; a value the library refuses is reported with the flag or variable
+   * that gave it, and the value (masked) when the library's message does not quote it.
+   */
+  private static <T> T refusedAs(String source, Supplier<T> step, String maskedValue)
+      throws StartFailure {
     try {
       return step.get();
     } catch (IllegalArgumentException e) {
-      throw new StartFailure(flag + ": " + e.getMessage());
+      throw new StartFailure(
+          source
+              + ": "
+              + e.getMessage()
+              + (maskedValue == null ? "" : " (got '" + maskedValue + "')"));
     }
   }
 
@@ -196,18 +215,6 @@ public final class StandaloneLauncher {
     } catch (UnknownHostException e) {
       throw new StartFailure("--host " + options.host() + " is not a known address");
     }
-    if (!bindAddress.isLoopbackAddress()
-        && options.apiKeys().isEmpty()
-        && options.token() == null) {
-      log.warn(
-          "Listening on {} ({}) with no API key or token: anyone who can reach port {} can"
-              + " connect. Set {} or {}, or listen on loopback only with --host 127.0.0.1",
-          options.host(),
-          bindAddress.isAnyLocalAddress() ? "every interface" : "beyond loopback",
-          options.port(),
-          LauncherOptions.API_KEY_VARIABLE,
-          LauncherOptions.TOKEN_VARIABLE);
-    }
     RealtimeMetrics.Builder metricsBuilder = RealtimeMetrics.builder();
     RealtimeObserver observer = metricsBuilder.observer();
     Transport transport =
@@ -215,8 +222,9 @@ public final class StandaloneLauncher {
             ? InMemoryTransport.create()
             : RedisTransport.create(
                 refusedAs(
-                    "--redis",
-                    () -> RedisTransportConfig.builder().uri(options.redisUri()).build()),
+                    options.source("--redis"),
+                    () -> RedisTransportConfig.builder().uri(options.redisUri()).build(),
+                    LauncherOptions.redactUserInfo(options.redisUri())),
                 observer);
     ConnectionRegistry registry = ConnectionRegistry.builder().observer(observer).build();
     LatencyTracker latencies = LatencyTracker.create();
@@ -237,9 +245,15 @@ public final class StandaloneLauncher {
             .circuitBreaker(breakers.register(breaker(SystemBroadcaster.SERVICE_NAME, recovery)))
             .circuitBreakers(breakers)
             .recoveryBackoff(firstRetry, recovery);
-    refusedAs("--status-interval", () -> systemBuilder.interval(options.statusInterval()));
+    refusedAs(
+        options.source("--status-interval"),
+        () -> systemBuilder.interval(options.statusInterval()),
+        null);
     if (options.instanceId() != null) {
-      refusedAs("--instance-id", () -> systemBuilder.instanceId(options.instanceId()));
+      refusedAs(
+          options.source("--instance-id"),
+          () -> systemBuilder.instanceId(options.instanceId()),
+          null);
     }
     SystemBroadcaster system = systemBuilder.build();
     // The job logs share the events' resilience: a breaker, an outbox, local delivery while
@@ -324,6 +338,18 @@ public final class StandaloneLauncher {
               + options.port()
               + ": "
               + Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()));
+    }
+    if (!bindAddress.isLoopbackAddress()
+        && options.apiKeys().isEmpty()
+        && options.token() == null) {
+      log.warn(
+          "Listening on {} ({}) with no API key or token: anyone who can reach port {} can"
+              + " connect. Set {} or {}, or listen on loopback only with --host 127.0.0.1",
+          options.host(),
+          bindAddress.isAnyLocalAddress() ? "every interface" : "beyond loopback",
+          server.port(),
+          LauncherOptions.API_KEY_VARIABLE,
+          LauncherOptions.TOKEN_VARIABLE);
     }
     PipelineSimulator simulator = new PipelineSimulator(events, jobs, latencies);
     if (options.simulator()) {

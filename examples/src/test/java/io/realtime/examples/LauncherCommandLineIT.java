@@ -100,10 +100,9 @@ class LauncherCommandLineIT {
     }
     // Bound to loopback alone: the port is free on every other address of this machine.
     InetAddress other = nonLoopbackAddress();
-    if (other != null) {
-      try (ServerSocket elsewhere = new ServerSocket()) {
-        elsewhere.bind(new InetSocketAddress(other, port));
-      }
+    assertThat(other).as("an address of this machine beyond loopback").isNotNull();
+    try (ServerSocket elsewhere = new ServerSocket()) {
+      elsewhere.bind(new InetSocketAddress(other, port));
     }
     assertThat(launchers.log(launcher)).doesNotContain(" INFO ", "no API key or token");
   }

@@ -3,6 +3,7 @@ package io.realtime.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.realtime.metrics.postgres.PostgresConnections;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 class LauncherOptionsTest {
+
+  private static final String STRAY_ARGUMENT =
+      "an argument is neither a flag nor a flag's value (see --help; every value follows its flag"
+          + " after a space or '=')";
 
   private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/postgres?user=monitor";
 
@@ -156,9 +161,9 @@ class LauncherOptionsTest {
         .hasMessage("unknown option '--api-keys=…' (see --help)");
     assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "@" + secrets))
         .as("an @file is not read as arguments")
-        .hasMessage("unexpected argument at position 1 (see --help; every value follows its flag)");
+        .hasMessage(STRAY_ARGUMENT);
     assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-key", "k1", "s3cr3tK2"))
-        .hasMessage("unexpected argument at position 3 (see --help; every value follows its flag)");
+        .hasMessage(STRAY_ARGUMENT);
     assertThatThrownBy(
             () -> LauncherOptions.parse(Map.of(), "--postgres=jdbc:mysql://h/db?password=pw1"))
         .hasMessageNotContaining("pw1");
@@ -288,5 +293,73 @@ class LauncherOptionsTest {
                     Map.of("REALTIME_TOKEN", "x", "REALTIME_TOKEN_FILE", token.toString())))
         .hasMessage("set REALTIME_TOKEN or REALTIME_TOKEN_FILE, not both");
     assertThat(LauncherOptions.parse(Map.of(), "--token", "t").secretsOnCommandLine()).isTrue();
+  }
+
+  @Test
+  void hostileValuesGetOneLineThatEchoesNoSecret() {
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--api-key", "k1", "-s3cr3tKEY"))
+        .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--no-simulator=s3cr3t"))
+        .hasMessageNotContaining("s3cr3t")
+        .hasMessageContaining("--no-simulator");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--help=s3cr3t"))
+        .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--token", "a", "--token", "s3cr3t"))
+        .hasMessageNotContaining("s3cr3t")
+        .hasMessageContaining("--token");
+    assertThatThrownBy(
+            () -> LauncherOptions.parse(Map.of(), "--postgres", "jdbc:postgresql://u:s3cr3t@h/db"))
+        .hasMessageNotContaining("s3cr3t")
+        .hasMessageContaining("--postgres")
+        .hasMessageContaining("PGPASSWORD");
+    assertThat(PostgresConnections.redact("jdbc:postgresql://u:s3cr3t@h/db"))
+        .isEqualTo("jdbc:postgresql://u:****@h/db");
+  }
+
+  @Test
+  void outOfRangeValuesAreUsageErrorsNotCrashes() {
+    assertThatThrownBy(
+            () -> LauncherOptions.parse(Map.of(), "--ping-interval", "9223372036854775807m"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--ping-interval must be a duration");
+    assertThatThrownBy(
+            () -> LauncherOptions.parse(Map.of("REALTIME_IDLE_TIMEOUT", "999999999999999999m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("REALTIME_IDLE_TIMEOUT must be a duration");
+    for (String host : List.of("999.1.1.1", ":::::", "10.0.0", "-x")) {
+      assertThatThrownBy(() -> LauncherOptions.parse(Map.of(), "--host", host))
+          .as(host)
+          .hasMessageStartingWith("--host must be an IP address or a host name");
+    }
+  }
+
+  @Test
+  void switchesAndListsFromTheEnvironmentAreCheckedAndNamed() {
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of("REALTIME_NO_SIMULATOR", "maybe")))
+        .hasMessage("REALTIME_NO_SIMULATOR must be true or false, got 'maybe'");
+    assertThat(LauncherOptions.parse(Map.of("REALTIME_NO_SIMULATOR", "false")).simulator())
+        .isTrue();
+    assertThat(LauncherOptions.parse(Map.of("REALTIME_NO_SIMULATOR", "maybe"), "--help").request())
+        .isEqualTo(LauncherOptions.Request.HELP);
+    // A comma splits a list only in a variable: on the command line it may belong to a URL.
+    assertThat(
+            LauncherOptions.parse(Map.of(), "--health", "a=http://h/x?q=1,2").aiHealth().get("a"))
+        .hasToString("http://h/x?q=1,2");
+    assertThat(LauncherOptions.parse(Map.of("REALTIME_INSTANCE_ID", "bad id")).fromEnvironment())
+        .containsExactly("--instance-id");
+    assertThatThrownBy(() -> LauncherOptions.parse(Map.of("REALTIME_TOKEN", " ")))
+        .hasMessage("REALTIME_TOKEN is set but blank: unset it, or give the token");
+    assertThat(
+            LauncherOptions.parse(Map.of("REALTIME_PORTS", "1", "REALTIME_PORT", "2"))
+                .unknownVariables())
+        .containsExactly("REALTIME_PORTS");
+  }
+
+  @Test
+  void theHelpIsFormatted() {
+    String usage = LauncherOptions.usage();
+
+    assertThat(usage).startsWith("Usage: java -jar realtime-standalone.jar").doesNotContain("%n");
+    assertThat(usage.lines().filter(line -> line.contains("Usage:"))).hasSize(1);
   }
 }

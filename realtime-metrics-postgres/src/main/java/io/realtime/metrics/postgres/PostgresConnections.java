@@ -92,13 +92,17 @@ public final class PostgresConnections implements AutoCloseable {
   }
 
   /**
-   * Masks a password in a JDBC URL's parameters, for logs and messages.
+   * Masks a password in a JDBC URL, for logs and messages: in its parameters and before its host.
    *
    * @param jdbcUrl the URL, possibly {@code null}
-   * @return the URL with {@code password=****}
+   * @return the URL with {@code password=****} and {@code //user:****@host}
    */
   public static String redact(String jdbcUrl) {
-    return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****");
+    return jdbcUrl == null
+        ? null
+        : jdbcUrl
+            .replaceAll("(?i)(password=)[^&]*", "$1****")
+            .replaceAll("(//[^/?#@:]*):[^/?#@]*@", "$1:****@");
   }
 
   /**
