@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine;
@@ -292,15 +293,7 @@ final class LauncherCommand {
    * @return the long flags, in the help's order
    */
   static List<String> flags() {
-    List<String> flags = new ArrayList<>();
-    for (OptionSpec option :
-        commandLine(new LauncherCommand(), Map.of()).getCommandSpec().options()) {
-      String flag = flagOf(option);
-      if (flag != null) {
-        flags.add(flag);
-      }
-    }
-    return flags;
+    return options().stream().map(LauncherCommand::flagOf).filter(Objects::nonNull).toList();
   }
 
   /**
@@ -309,12 +302,12 @@ final class LauncherCommand {
    * @return the flags
    */
   static List<String> allFlags() {
-    List<String> flags = new ArrayList<>();
-    for (OptionSpec option :
-        commandLine(new LauncherCommand(), Map.of()).getCommandSpec().options()) {
-      flags.add(option.longestName());
-    }
-    return flags;
+    return options().stream().map(OptionSpec::longestName).toList();
+  }
+
+  /** Every option of the command, in the help's order. */
+  private static List<OptionSpec> options() {
+    return commandLine(new LauncherCommand(), Map.of()).getCommandSpec().options();
   }
 
   /** The long name of an option that can come from the environment, or null. */
