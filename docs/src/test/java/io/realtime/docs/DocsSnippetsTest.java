@@ -200,4 +200,16 @@ class DocsSnippetsTest {
       }
     }
   }
+
+  @Test
+  void theNginxConfigShownIsTheOneShippedAndTested() throws IOException {
+    List<MarkdownBlocks.Block> shown = MarkdownBlocks.all("nginx");
+    String shipped =
+        Files.readString(MarkdownBlocks.DOCS.resolve("../examples/deploy/nginx.conf").normalize());
+
+    assertThat(shown).hasSize(1);
+    assertThat(shown.get(0).code())
+        .as("%s shows examples/deploy/nginx.conf, which NginxProxyIT runs", shown.get(0).where())
+        .isEqualTo(shipped);
+  }
 }
