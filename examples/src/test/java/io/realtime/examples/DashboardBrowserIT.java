@@ -415,6 +415,99 @@ class DashboardBrowserIT {
 
   @Test
   @Order(9)
+  void aFloodOfInstancesKeeps64AndTheServicesOfTheLiveOnesAndAnyNameIsAName() {
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+      // /ws/system may pass on only the latest of a burst: each status is sent until it is listed.
+      for (int i = 0; i < 70; i++) {
+        publishUntilListed(jedis, "bulk-node-" + i, "{\"svc-bulk-" + i + "\":\"healthy\"}");
+      }
+      publishUntilListed(jedis, "empty-node", "{}");
+      publishUntilListed(
+          jedis, "__proto__", "{\"__proto__\":\"degraded\",\"constructor\":\"degraded\"}");
+      publishPerformance(
+          jedis, "proto-node", "{\"__proto__\":{\"status\":\"healthy\",\"model\":\"m\"}}", "[]");
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.findElements(By.cssSelector("#instances li"))).hasSize(64);
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#instances li[data-instance='bulk-node-69']")))
+                  .isNotEmpty();
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#instances li[data-instance='bulk-node-0']")))
+                  .as("the least recently heard from is dropped")
+                  .isEmpty();
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#services li[data-service^='svc-bulk-']")))
+                  .as("only the listed instances' services")
+                  .hasSizeLessThanOrEqualTo(64)
+                  .isNotEmpty();
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#services li[data-service='svc-bulk-0']")))
+                  .isEmpty();
+              WebElement empty =
+                  browser.findElement(By.cssSelector("#instances li[data-instance='empty-node']"));
+              assertThat(empty.getAttribute("data-status")).isEqualTo("no-services");
+              assertThat(empty.getText()).contains("no services");
+              assertThat(
+                      browser
+                          .findElement(By.cssSelector("#instances li[data-instance='__proto__']"))
+                          .getText())
+                  .contains("__proto__");
+              assertThat(
+                      browser
+                          .findElement(By.cssSelector("#services li[data-service='constructor']"))
+                          .getAttribute("data-status"))
+                  .isEqualTo("degraded");
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#services li[data-service='__proto__']")))
+                  .as("a service named __proto__ (and the model of that name)")
+                  .hasSize(1);
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#panel-models li[data-model='__proto__']")))
+                  .isNotEmpty();
+            });
+  }
+
+  private void publishUntilListed(Jedis jedis, String instance, String services) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              publishStatus(jedis, instance, services);
+              return !browser
+                  .findElements(By.cssSelector("#instances li[data-instance='" + instance + "']"))
+                  .isEmpty();
+            });
+  }
+
+  private static void publishStatus(Jedis jedis, String instance, String services) {
+    jedis.publish(
+        "system_status",
+        OriginFrame.wrap(
+            instance,
+            "{\"type\":\"system_status\",\"data\":{\"gpu\":null,\"queues\":null,"
+                + "\"cameras\":null,\"services\":"
+                + services
+                + ",\"instance\":\""
+                + instance
+                + "\"},\"timestamp\":\""
+                + Instant.now()
+                + "\"}"));
+  }
+
+  @Test
+  @Order(9)
   void at390PixelsWideNothingScrollsSideways() {
     String longName = "service-" + "x".repeat(160);
     try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
