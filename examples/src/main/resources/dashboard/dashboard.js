@@ -10,9 +10,18 @@ const RISK_WINDOW = 20;
 // empty list) keeps what another reported within this long, and an instance is listed as long.
 const KEEP_MS = 30000;
 const HISTORY_REFRESH_MS = 15000;
+// A history request not answered within this long is abandoned, so that requests never pile up.
+const HISTORY_TIMEOUT_MS = 10000;
+const HISTORY_SPANS_MS = { "5m": 300000, "15m": 900000, "60m": 3600000 };
+// At most this many instances are listed (and merged): the least recently heard from goes first.
+const MAX_INSTANCES = 64;
 
 const params = new URLSearchParams(location.search);
 const auth = { apiKey: params.get("api_key") ?? undefined, token: params.get("token") ?? undefined };
+// The history endpoint asks for the same credentials as the WebSockets, as query parameters.
+const historyAuth = new URLSearchParams();
+if (auth.apiKey !== undefined) historyAuth.set("api_key", auth.apiKey);
+if (auth.token !== undefined) historyAuth.set("token", auth.token);
 const wsBase = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
 
 const $ = (selector) => document.querySelector(selector);
@@ -59,7 +68,8 @@ function followServiceStatus(client) {
       degraded.delete(status.service);
     }
     showDegraded();
-    setService(status.service, status.status);
+    broadcasterServices.set(String(status.service), status.status);
+    showServices();
   });
   client.onStateChange((state, detail) => {
     const described = describeClose(state, detail ?? {});
@@ -232,6 +242,13 @@ function drawSparkline(line, points) {
 // does not replace it. Returns the value to show and whether this update reported it.
 const kept = new Map();
 
+// Forgets what no update has reported for KEEP_MS, so that kept never grows past what is live.
+function forgetExpired(now) {
+  for (const [name, entry] of kept) {
+    if (now - entry.at > KEEP_MS) kept.delete(name);
+  }
+}
+
 function keep(name, value, now = Date.now()) {
   const reported = value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)
     && !(typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
@@ -245,6 +262,7 @@ function keep(name, value, now = Date.now()) {
 
 function showPerformance(update) {
   const now = Date.now();
+  forgetExpired(now);
   const { value: gpu, fresh: gpuFresh } = keep("gpu", update.gpu, now);
   showPanel("gpu", gpu, gpu ? [
     ["model", gpu.name ?? "–"],
@@ -274,23 +292,33 @@ function showPerformance(update) {
     ["hit ratio", fmt(redis.hit_ratio, " %")],
   ] : [], redisFresh ? redis?.memory_mb : undefined);
   showInference(keep("inference", update.inference, now).value);
-  const models = {};
-  for (const [name, model] of Object.entries(update.ai_models ?? {})) {
-    models[name] = keep(`model:${name}`, model, now).value;
+  const models = new Map(); // model name -> its latest metrics; a Map, so "__proto__" is a name
+  const reportedModels = update.ai_models !== null && typeof update.ai_models === "object" ? update.ai_models : {};
+  for (const [name, model] of Object.entries(reportedModels)) {
+    models.set(name, keep(`model:${name}`, model, now).value);
   }
   for (const [key, entry] of kept) {
     const name = key.startsWith("model:") ? key.slice(6) : null;
-    if (name !== null && !(name in models) && now - entry.at <= KEEP_MS) models[name] = entry.value;
+    if (name !== null && !models.has(name)) models.set(name, entry.value);
   }
   const llm = keep("nemotron", update.nemotron, now).value;
-  if (llm) models.nemotron = { ...llm, ...models.nemotron };
+  if (llm) models.set("nemotron", { ...llm, ...models.get("nemotron") });
   showModels(models);
-  for (const [name, model] of Object.entries(models)) {
-    setService(name, model?.status ?? "unknown");
-  }
+  modelServices = new Map([...models].map(([name, model]) => [name, model?.status ?? "unknown"]));
+  showServices();
   const containers = keep("containers", update.containers, now).value ?? [];
   showContainers(containers);
-  showAlerts(update.alerts ?? []);
+  // performance_update names no instance: each alert is kept until no update has reported it for
+  // KEEP_MS, so that another instance's empty list does not wipe it.
+  for (const alert of Array.isArray(update.alerts) ? update.alerts : []) {
+    if (alert !== null && typeof alert === "object") keep(alertKey(alert), alert, now);
+  }
+  showAlerts([...kept].filter(([key]) => key.startsWith("alert:")).map(([, entry]) => entry.value));
+}
+
+// An alert's identity: its type, metric and severity (its message carries the changing value).
+function alertKey(alert) {
+  return `alert:${JSON.stringify([alert.type ?? null, alert.metric ?? null, alert.severity ?? null])}`;
 }
 
 function showInference(inference) {
@@ -339,11 +367,10 @@ function showModels(models) {
   const panel = $("#panel-models");
   const list = panel.querySelector("ul");
   list.replaceChildren();
-  const names = Object.keys(models);
-  panel.dataset.status = names.length > 0 ? "ok" : "absent";
-  if (names.length === 0) list.append(noneItem("not reported"));
-  for (const name of names) {
-    const model = models[name] ?? {};
+  panel.dataset.status = models.size > 0 ? "ok" : "absent";
+  if (models.size === 0) list.append(noneItem("not reported"));
+  for (const [name, reported] of models) {
+    const model = reported ?? {};
     const item = document.createElement("li");
     item.dataset.model = name;
     item.dataset.status = String(model.status ?? "unknown");
@@ -422,17 +449,19 @@ function showSystemStatus(status, envelope) {
   for (const [other, entry] of instances) {
     if (now - entry.at > KEEP_MS) instances.delete(other);
   }
+  // The least recently heard from first (each one is re-inserted when it speaks).
+  while (instances.size > MAX_INSTANCES) instances.delete(instances.keys().next().value);
   // Merged: each section from the latest instance that reports it, services from every instance.
-  const merged = { gpu: null, queues: null, cameras: null, services: {} };
+  const merged = { gpu: null, queues: null, cameras: null };
+  const services = new Map();
   for (const { status: each } of instances.values()) {
     for (const key of ["gpu", "queues", "cameras"]) {
       if (each[key] !== null && each[key] !== undefined) merged[key] = each[key];
     }
-    Object.assign(merged.services, each.services ?? {});
+    for (const [name, state] of serviceEntries(each)) services.set(name, state);
   }
-  for (const [name, state] of Object.entries(merged.services)) {
-    setService(name, state);
-  }
+  instanceServices = services;
+  showServices();
   const queues = merged.queues;
   showPanel("queues", queues, queues ? [
     ["detection", fmt(queues.detection_queue, "", 0)],
@@ -454,12 +483,12 @@ function showInstances(now) {
     const item = document.createElement("li");
     item.dataset.instance = id;
     item.dataset.gpu = status.gpu ? "present" : "none";
-    const services = Object.values(status.services ?? {});
+    const services = serviceEntries(status).map(([, state]) => state);
     const healthy = services.filter((s) => s === "healthy" || s === "running").length;
-    item.dataset.status = healthy === services.length ? "healthy" : "unhealthy";
+    item.dataset.status = services.length === 0 ? "no-services" : healthy === services.length ? "healthy" : "unhealthy";
     const label = document.createElement("span");
     label.textContent = `${id || "(unnamed)"}: ${status.gpu ? `${status.gpu.name ?? "GPU"} ${fmt(status.gpu.utilization, " %")}` : "no GPU"}`
-      + `, ${healthy} / ${services.length} services healthy, ${relative(at, now)}`;
+      + `, ${services.length === 0 ? "no services" : `${healthy} / ${services.length} services healthy`}, ${relative(at, now)}`;
     item.append(label);
     list.append(item);
   }
@@ -479,8 +508,13 @@ let historyRequests = 0;
 
 async function loadHistory(range) {
   const request = ++historyRequests;
+  const query = new URLSearchParams(historyAuth);
+  query.set("range", range);
   try {
-    const response = await fetch(`/api/performance/history?range=${encodeURIComponent(range)}`, { cache: "no-store" });
+    const response = await fetch(`/api/performance/history?${query}`, {
+      cache: "no-store",
+      signal: AbortSignal.timeout(HISTORY_TIMEOUT_MS),
+    });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const body = await response.json();
     if (request !== historyRequests) return; // a later switch answers
@@ -488,7 +522,8 @@ async function loadHistory(range) {
     for (const [name, read, unit] of CHARTS) {
       const figure = $(`#history-${name}`);
       const values = points.map((point) => read(point)).map((v) => (typeof v === "number" ? v : null));
-      drawChart(figure.querySelector("polyline"), values);
+      const times = points.map((point) => Date.parse(point.timestamp));
+      drawChart(figure.querySelector("polyline"), values, times, HISTORY_SPANS_MS[body.data?.range ?? range]);
       const last = values.filter((v) => v !== null).at(-1);
       figure.querySelector(".last").textContent = last === undefined ? "–" : fmt(last, unit);
     }
@@ -501,8 +536,9 @@ async function loadHistory(range) {
   }
 }
 
-// Like a sparkline, over the whole range: x by position, gaps (null) left out.
-function drawChart(line, values) {
+// Like a sparkline, over the whole range: x by timestamp across the range's span, ending at the
+// newest point (by position where a timestamp is missing), gaps (null) left out.
+function drawChart(line, values, times = [], spanMs = undefined) {
   const present = values.filter((v) => v !== null);
   if (present.length === 0) {
     line.setAttribute("points", "");
@@ -512,8 +548,11 @@ function drawChart(line, values) {
   const min = Math.min(...present);
   const span = max - min || 1;
   const step = 100 / Math.max(1, values.length - 1);
+  const end = Math.max(...times.filter(Number.isFinite));
+  const timed = typeof spanMs === "number" && times.length === values.length && times.every(Number.isFinite);
+  const x = (i) => (timed ? Math.max(0, 100 - ((end - times[i]) / spanMs) * 100) : i * step);
   line.setAttribute("points", values
-    .map((v, i) => (v === null ? null : `${(i * step).toFixed(1)},${(28 - ((v - min) / span) * 26).toFixed(1)}`))
+    .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${(28 - ((v - min) / span) * 26).toFixed(1)}`))
     .filter((p) => p !== null)
     .join(" "));
 }
@@ -528,18 +567,30 @@ for (const button of document.querySelectorAll("#history-ranges button")) {
   });
 }
 
-function setService(name, status) {
+// The services list is rebuilt on each render from what is live: the broadcasters' own statuses,
+// the services of the listed instances and the models of the latest update (each kept KEEP_MS).
+const broadcasterServices = new Map(); // service name -> status, from service_status
+let instanceServices = new Map();
+let modelServices = new Map();
+
+function serviceEntries(status) {
+  const services = status.services;
+  return services !== null && typeof services === "object" ? Object.entries(services) : [];
+}
+
+function showServices() {
   const list = $("#services");
-  let item = [...list.children].find((li) => li.dataset.service === name);
-  if (!item) {
-    item = document.createElement("li");
+  const merged = new Map([...broadcasterServices, ...instanceServices, ...modelServices]);
+  list.replaceChildren();
+  for (const [name, status] of merged) {
+    const item = document.createElement("li");
     item.dataset.service = name;
+    item.dataset.status = String(status);
     const label = document.createElement("span");
     label.textContent = name;
     item.append(label);
     list.append(item);
   }
-  item.dataset.status = String(status);
 }
 
 // ---- job log viewer ------------------------------------------------------------------------

@@ -187,3 +187,80 @@ test("useSystemStatus keeps each instance's status: a node without GPU between t
   assert.equal(system.instances["gpu-1"].gpu.utilization, 30);
   await view.unmount();
 });
+
+const statusOf = (instance, gpu = null, services = {}) => ({
+  type: "system_status",
+  data: { gpu, queues: null, cameras: null, services, instance },
+  timestamp: "2026-12-03T10:00:00Z",
+});
+
+test("useSystemStatus drops an instance not heard from for instanceTtlMs: a dead node's GPU leaves the merged view", async () => {
+  let clock = 1_000;
+  let system;
+  function System() { system = useSystemStatus({ ...options, instanceTtlMs: 5_000, now: () => clock }); return null; }
+  const view = await render(h(System));
+  const socket = live()[0];
+  await act(async () => { socket.open(); socket.deliver(statusOf("gpu-1", { name: "H200", utilization: 40 })); });
+  assert.equal(system.status.gpu?.utilization, 40);
+  clock += 5_000;
+  await act(async () => socket.deliver(statusOf("web-1")));
+  assert.equal(system.status.gpu?.utilization, 40, "still within the TTL");
+  clock += 1;
+  await act(async () => socket.deliver(statusOf("web-1")));
+  assert.equal(system.status.gpu, null, "the GPU node is gone after the TTL");
+  assert.deepEqual(Object.keys(system.instances), ["web-1"]);
+  await view.unmount();
+});
+
+test("useSystemStatus keeps at most maxInstances, the least recently heard from dropped first; 64 by default", async () => {
+  let few;
+  let many;
+  function System() {
+    few = useSystemStatus({ ...options, maxInstances: 3 });
+    many = useSystemStatus(options);
+    return null;
+  }
+  const view = await render(h(System));
+  const sockets = live();
+  await act(async () => {
+    for (const socket of sockets) {
+      socket.open();
+      for (const id of ["a", "b", "c", "a", "d"]) socket.deliver(statusOf(id, null, { [`svc-${id}`]: "healthy" }));
+    }
+  });
+  assert.deepEqual(Object.keys(few.instances).sort(), ["a", "c", "d"], "b was heard from least recently");
+  assert.deepEqual(Object.keys(few.status.services).sort(), ["svc-a", "svc-c", "svc-d"]);
+  await act(async () => {
+    for (const socket of sockets) for (let i = 0; i < 100; i++) socket.deliver(statusOf(`node-${i}`));
+  });
+  const kept = Object.keys(many.instances);
+  assert.equal(kept.length, 64);
+  assert.ok(kept.includes("node-99") && !kept.includes("node-35") && kept.includes("node-36"));
+  await view.unmount();
+});
+
+test("useSystemStatus keeps an instance, service or model named __proto__ as a name and pollutes no prototype", async () => {
+  let system;
+  function System() { system = useSystemStatus(options); return null; }
+  const view = await render(h(System));
+  const socket = live()[0];
+  await act(async () => {
+    socket.open();
+    socket.onmessage?.({ data: '{"type":"system_status","data":{"gpu":null,"queues":null,"cameras":null,'
+      + '"services":{"__proto__":"healthy","constructor":"down"},"instance":"__proto__"}}' });
+    socket.onmessage?.({ data: '{"type":"system_status","data":{"gpu":null,"queues":null,"cameras":null,'
+      + '"services":{"api":"healthy"},"instance":"web-1","__proto__":{"polluted":true}}}' });
+    socket.deliver({ type: "service_status", data: { service: "__proto__", status: "degraded", message: "m" } });
+  });
+  assert.deepEqual(Object.keys(system.instances).sort(), ["__proto__", "web-1"]);
+  assert.equal(Object.getPrototypeOf(system.instances), Object.prototype);
+  assert.deepEqual(Object.keys(system.status.services).sort(), ["__proto__", "api", "constructor"]);
+  assert.equal(Object.getOwnPropertyDescriptor(system.status.services, "__proto__").value, "healthy");
+  assert.equal(Object.getPrototypeOf(system.status.services), Object.prototype);
+  assert.equal(Object.getPrototypeOf(system.status), Object.prototype, "no status section sets the prototype");
+  assert.equal(system.status.polluted, undefined);
+  assert.deepEqual(Object.keys(system.services), ["__proto__"]);
+  assert.equal(system.degraded, true);
+  assert.equal({}.polluted, undefined);
+  await view.unmount();
+});

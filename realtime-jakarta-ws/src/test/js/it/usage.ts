@@ -66,7 +66,7 @@ export function hooks(): string {
   stream.clear();
   const system = useSystemStatus({ url: "ws://localhost:8080/ws/system" });
   const cameras: number | undefined = system.status?.cameras?.online;
-  const gpuNodes: string[] = Object.entries(useSystemStatus({ instanceTtlMs: 30000 }).instances)
+  const gpuNodes: string[] = Object.entries(useSystemStatus({ instanceTtlMs: 30000, maxInstances: 16, now: () => Date.now() }).instances)
     .filter(([, status]) => status.gpu != null)
     .map(([instance]) => instance);
   const degraded: boolean = system.degraded || stream.degraded;

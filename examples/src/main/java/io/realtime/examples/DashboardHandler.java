@@ -5,6 +5,7 @@ import io.realtime.message.MessageCodec;
 import io.realtime.metrics.history.PerformanceHistory;
 import io.realtime.metrics.history.PerformanceHistoryEndpoint;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -99,30 +100,119 @@ final class DashboardHandler extends HttpHandler {
     }
   }
 
-  /** A request's query parameters, decoded. */
+  /**
+   * A request's query parameters and headers. The parameters are read from the raw query string by
+   * {@link #parameterOf}, never by Grizzly's parser (which logs a malformed query at INFO, quoting
+   * it, on every request).
+   */
   @FunctionalInterface
   interface Query {
     /**
-     * Returns a parameter's first value.
+     * Returns a parameter's first value, as sent (not percent-decoded).
      *
      * @param name the parameter
      * @return its first value, or {@code null} when the request has none
      */
     String parameter(String name);
+
+    /**
+     * Returns a request header.
+     *
+     * @param name the header
+     * @return its value, or {@code null} when the request has none
+     */
+    default String header(String name) {
+      return null;
+    }
+  }
+
+  /** Tells whether an API key and a token, either possibly {@code null}, are accepted. */
+  @FunctionalInterface
+  interface Credentials {
+    /**
+     * Tells whether these credentials are accepted, in constant time.
+     *
+     * @param apiKey the API key sent, or {@code null}
+     * @param token the token sent, or {@code null}
+     * @return whether the request may be answered
+     */
+    boolean accepts(String apiKey, String token);
   }
 
   /**
+   * The first value of {@code name} in a raw query string, as sent: the name is matched exactly,
+   * nothing is decoded.
+   *
+   * @param query the raw query string, or {@code null}
+   * @param name the parameter
+   * @return the value, {@code ""} for a bare name, or {@code null} when absent
+   */
+  static String parameterOf(String query, String name) {
+    if (query == null || query.isEmpty()) {
+      return null;
+    }
+    for (String pair : query.split("&", -1)) {
+      int equals = pair.indexOf('=');
+      String key = equals < 0 ? pair : pair.substring(0, equals);
+      if (key.equals(name)) {
+        return equals < 0 ? "" : pair.substring(equals + 1);
+      }
+    }
+    return null;
+  }
+
+  /** Percent-decodes a parameter's value ({@code +} a space); {@code null} when malformed. */
+  private static String decoded(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The {@code X-API-Key} header, else the {@code api_key} parameter. */
+  private static String apiKey(Query query) {
+    String header = query.header("X-API-Key");
+    return header != null ? header : decoded(query.parameter("api_key"));
+  }
+
+  /** The {@code Authorization: Bearer} token, else the {@code token} parameter. */
+  private static String token(Query query) {
+    String authorization = query.header("Authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return authorization.substring(BEARER.length()).trim();
+    }
+    return decoded(query.parameter("token"));
+  }
+
+  private static final String BEARER = "Bearer ";
+
+  /** The body of a refused history request: never what was sent. */
+  private static final byte[] UNAUTHORIZED =
+      "401 Unauthorized: send api_key/token or X-API-Key/Authorization: Bearer\n"
+          .getBytes(StandardCharsets.UTF_8);
+
+  /**
    * The probe of {@link PerformanceHistoryEndpoint#PATH}: the history's view of the {@code range}
-   * the request names (5 minutes without one), in the codec's shapes.
+   * the request names (5 minutes without one), in the codec's shapes, to a request whose
+   * credentials (the {@code api_key} and {@code token} parameters, or the {@code X-API-Key} and
+   * {@code Authorization: Bearer} headers) are accepted; any other request is a plain 401.
    *
    * @param history the history, {@code SystemBroadcaster.performanceHistory()}
    * @param codec the codec, the registry's
+   * @param credentials the check of the WebSocket endpoints, {@code websocket::acceptsCredentials}
    * @return the probe
    */
-  static Probe history(PerformanceHistory history, MessageCodec codec) {
+  static Probe history(PerformanceHistory history, MessageCodec codec, Credentials credentials) {
     PerformanceHistoryEndpoint endpoint = PerformanceHistoryEndpoint.create(history, codec);
     return Probe.withQuery(
         query -> {
+          if (!credentials.accepts(apiKey(query), token(query))) {
+            return new Reply(401, PLAIN_TEXT, UNAUTHORIZED);
+          }
           PerformanceHistoryEndpoint.Reply reply = endpoint.handle(query.parameter("range"));
           return new Reply(reply.status(), reply.contentType(), reply.body());
         });
@@ -163,7 +253,20 @@ final class DashboardHandler extends HttpHandler {
     }
     Probe probe = probes.get(path);
     if (probe != null) {
-      Reply reply = probe.get(request::getParameter);
+      String rawQuery = request.getQueryString();
+      Reply reply =
+          probe.get(
+              new Query() {
+                @Override
+                public String parameter(String name) {
+                  return parameterOf(rawQuery, name);
+                }
+
+                @Override
+                public String header(String name) {
+                  return request.getHeader(name);
+                }
+              });
       response.setHeader("Cache-Control", "no-store");
       write(response, method, reply.status(), reply.contentType(), reply.body());
       return;

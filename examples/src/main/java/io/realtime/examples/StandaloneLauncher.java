@@ -307,7 +307,8 @@ public final class StandaloneLauncher {
                 new DashboardHandler.Reply(
                     200, PROMETHEUS_TEXT, prometheus.scrape().getBytes(StandardCharsets.UTF_8)),
             PerformanceHistoryEndpoint.PATH,
-            DashboardHandler.history(system.performanceHistory(), registry.codec()));
+            DashboardHandler.history(
+                system.performanceHistory(), registry.codec(), websocket::acceptsCredentials));
     events.start();
     system.start();
     // Tyrus alone buffers a declared frame until its incoming buffer overflows; the guard refuses

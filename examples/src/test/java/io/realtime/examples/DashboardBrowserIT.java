@@ -51,6 +51,8 @@ class DashboardBrowserIT {
   private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
   private static final String GPU_NODE = "gpu-node";
   private static final String WEB_NODE = "web-node";
+  private static final String API_KEY = "sk-dashboard-review-key-0123456789";
+  private static final String HISTORY = "/api/performance/history";
   private static final Pattern RELATIVE_TIME = Pattern.compile("just now|\\d+ s ago|\\d+ min ago");
 
   private final LauncherProcesses launchers = new LauncherProcesses();
@@ -80,13 +82,14 @@ class DashboardBrowserIT {
         .ignoreExceptions()
         .until(
             () -> {
-              browser.get("http://127.0.0.1:" + port + "/");
+              browser.get("http://127.0.0.1:" + port + "/?api_key=" + API_KEY);
               return true;
             });
   }
 
   private Process startLauncher() throws IOException {
     return launchers.launch(
+        Map.of("REALTIME_API_KEY", API_KEY),
         "--port",
         Integer.toString(port),
         "--redis",
@@ -221,7 +224,8 @@ class DashboardBrowserIT {
   @Test
   @Order(6)
   void theHistoryIsServedAsJsonAndAnyOtherRangeIsRefused() throws Exception {
-    LauncherHttp.Response fifteen = LauncherHttp.get(port, "/api/performance/history?range=15m");
+    LauncherHttp.Response fifteen =
+        LauncherHttp.get(port, HISTORY + "?range=15m&api_key=" + API_KEY);
     assertThat(fifteen.status()).isEqualTo(200);
     assertThat(fifteen.header("Content-Type")).isEqualTo("application/json; charset=utf-8");
     assertThat(fifteen.header("Content-Security-Policy")).isNotNull();
@@ -230,12 +234,61 @@ class DashboardBrowserIT {
     assertThat(body.get("data").get("range").asText()).isEqualTo("15m");
     assertThat(body.get("data").get("points")).isNotEmpty();
     assertThat(body.get("data").get("points").get(0).has("gpu")).isTrue();
-    assertThat(LauncherHttp.get(port, "/api/performance/history").body())
+    assertThat(LauncherHttp.get(port, HISTORY + "?api_key=" + API_KEY).body())
         .contains("\"range\":\"5m\"");
+    assertThat(LauncherHttp.request(port, "GET", HISTORY, Map.of("X-API-Key", API_KEY)).status())
+        .as("the key in X-API-Key")
+        .isEqualTo(200);
 
-    LauncherHttp.Response bad = LauncherHttp.get(port, "/api/performance/history?range=2h");
+    LauncherHttp.Response bad = LauncherHttp.get(port, HISTORY + "?range=2h&api_key=" + API_KEY);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.body()).contains("validation_error", "'2h'");
+  }
+
+  @Test
+  @Order(6)
+  void theHistoryNeedsTheApiKeyLikeTheWebSocketsAndNeverEchoesWhatWasSent() throws Exception {
+    String wrong = "sk-wrong-key-but-long-enough-0123456789";
+    for (String target :
+        List.of(
+            HISTORY,
+            HISTORY + "?range=5m",
+            HISTORY + "?api_key=" + wrong,
+            HISTORY + "?token=" + wrong,
+            HISTORY + "?API_KEY=" + API_KEY)) {
+      LauncherHttp.Response refused = LauncherHttp.get(port, target);
+      assertThat(refused.status()).as(target).isEqualTo(401);
+      assertThat(refused.header("Content-Type")).startsWith("text/plain");
+      assertThat(refused.body().strip()).as("one line").doesNotContain("\n");
+      assertThat(refused.body()).doesNotContain(wrong, API_KEY, "points");
+      assertThat(refused.header("Content-Security-Policy")).isNotNull();
+    }
+    LauncherHttp.Response wrongHeader =
+        LauncherHttp.request(port, "GET", HISTORY, Map.of("X-API-Key", wrong));
+    assertThat(wrongHeader.status()).isEqualTo(401);
+    assertThat(wrongHeader.body()).doesNotContain(wrong);
+    assertThat(LauncherHttp.get(port, "/health").status()).as("/health stays open").isEqualTo(200);
+    assertThat(LauncherHttp.get(port, "/metrics").status())
+        .as("/metrics stays open")
+        .isEqualTo(200);
+  }
+
+  @Test
+  @Order(6)
+  void aMalformedRangeIsA400AndLogsNothing() throws Exception {
+    String before = launchers.log(launcher);
+    for (int i = 0; i < 5; i++) {
+      LauncherHttp.Response bad =
+          LauncherHttp.get(port, HISTORY + "?api_key=" + API_KEY + "&range=%ZZ");
+      assertThat(bad.status()).isEqualTo(400);
+      assertThat(bad.body()).contains("validation_error");
+    }
+    assertThat(LauncherHttp.get(port, HISTORY + "?range=%ZZ").status()).isEqualTo(401);
+    String after = launchers.log(launcher);
+    assertThat(after).startsWith(before);
+    assertThat(after.substring(before.length()))
+        .as("what the launcher logged while answering the malformed queries")
+        .doesNotContain("%ZZ", "Parameters", "Character decoding failed");
   }
 
   @Test
@@ -291,21 +344,32 @@ class DashboardBrowserIT {
                 return !"absent".equals(gpu.getAttribute("data-status"))
                     && gpu.getText().contains("Simulated RTX A5500");
               });
-      WebElement web =
-          browser.findElement(By.cssSelector("#instances li[data-instance='" + WEB_NODE + "']"));
-      assertThat(web.getAttribute("data-gpu")).isEqualTo("none");
-      assertThat(web.getText()).contains(WEB_NODE, "no GPU");
-      WebElement gpuNode =
-          browser.findElement(By.cssSelector("#instances li[data-instance='" + GPU_NODE + "']"));
-      assertThat(gpuNode.getAttribute("data-gpu")).isEqualTo("present");
-      assertThat(gpuNode.getText()).contains("Simulated RTX A5500");
+      // The list is rebuilt on every status (every 500 ms): an element read may go stale.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                WebElement web =
+                    browser.findElement(
+                        By.cssSelector("#instances li[data-instance='" + WEB_NODE + "']"));
+                assertThat(web.getAttribute("data-gpu")).isEqualTo("none");
+                assertThat(web.getText()).contains(WEB_NODE, "no GPU");
+                WebElement gpuNode =
+                    browser.findElement(
+                        By.cssSelector("#instances li[data-instance='" + GPU_NODE + "']"));
+                assertThat(gpuNode.getAttribute("data-gpu")).isEqualTo("present");
+                assertThat(gpuNode.getText()).contains("Simulated RTX A5500");
+              });
       assertThat(browser.findElement(By.id("panel-models")).getText())
           .as("the LLM's slots and context size")
           .contains("nemotron", "context 4096")
           .containsPattern("slots \\d+ / 2");
+      // The alerts are redrawn on every update: an element read may go stale.
       await()
           .atMost(Duration.ofSeconds(5))
           .pollInterval(Duration.ofMillis(50))
+          .ignoreExceptions()
           .until(
               () -> {
                 publishWebNodeStatus(jedis);
@@ -320,8 +384,161 @@ class DashboardBrowserIT {
   }
 
   @Test
+  @Order(8)
+  void anAlertOneInstanceRaisedStaysWhileTheOthersReportNone() {
+    String message = "ALERT-NODE detection queue backlog";
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+      publishPerformance(
+          jedis,
+          "alert-node",
+          "{}",
+          "[{\"severity\":\"warning\",\"metric\":\"detection_queue\",\"value\":120,"
+              + "\"threshold\":100,\"message\":\""
+              + message
+              + "\"}]");
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> browser.findElement(By.id("alerts")).getText().contains(message));
+      // The GPU node (every 500 ms) and the web node report no such alert meanwhile.
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                publishPerformance(jedis, WEB_NODE, "{}", "[]");
+                return browser.findElement(By.id("alerts")).getText().contains(message);
+              });
+    }
+  }
+
+  @Test
+  @Order(9)
+  void aFloodOfInstancesKeeps64AndTheServicesOfTheLiveOnesAndAnyNameIsAName() {
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+      // /ws/system may pass on only the latest of a burst: each status is sent until it is listed.
+      for (int i = 0; i < 70; i++) {
+        publishUntilListed(jedis, "bulk-node-" + i, "{\"svc-bulk-" + i + "\":\"healthy\"}");
+      }
+      publishUntilListed(jedis, "empty-node", "{}");
+      publishUntilListed(
+          jedis, "__proto__", "{\"__proto__\":\"degraded\",\"constructor\":\"degraded\"}");
+      publishPerformance(
+          jedis, "proto-node", "{\"__proto__\":{\"status\":\"healthy\",\"model\":\"m\"}}", "[]");
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.findElements(By.cssSelector("#instances li"))).hasSize(64);
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#instances li[data-instance='bulk-node-69']")))
+                  .isNotEmpty();
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#instances li[data-instance='bulk-node-0']")))
+                  .as("the least recently heard from is dropped")
+                  .isEmpty();
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#services li[data-service^='svc-bulk-']")))
+                  .as("only the listed instances' services")
+                  .hasSizeLessThanOrEqualTo(64)
+                  .isNotEmpty();
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#services li[data-service='svc-bulk-0']")))
+                  .isEmpty();
+              WebElement empty =
+                  browser.findElement(By.cssSelector("#instances li[data-instance='empty-node']"));
+              assertThat(empty.getAttribute("data-status")).isEqualTo("no-services");
+              assertThat(empty.getText()).contains("no services");
+              assertThat(
+                      browser
+                          .findElement(By.cssSelector("#instances li[data-instance='__proto__']"))
+                          .getText())
+                  .contains("__proto__");
+              assertThat(
+                      browser
+                          .findElement(By.cssSelector("#services li[data-service='constructor']"))
+                          .getAttribute("data-status"))
+                  .isEqualTo("degraded");
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#services li[data-service='__proto__']")))
+                  .as("a service named __proto__ (and the model of that name)")
+                  .hasSize(1);
+              assertThat(
+                      browser.findElements(
+                          By.cssSelector("#panel-models li[data-model='__proto__']")))
+                  .isNotEmpty();
+            });
+  }
+
+  private void publishUntilListed(Jedis jedis, String instance, String services) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              publishStatus(jedis, instance, services);
+              return !browser
+                  .findElements(By.cssSelector("#instances li[data-instance='" + instance + "']"))
+                  .isEmpty();
+            });
+  }
+
+  private static void publishStatus(Jedis jedis, String instance, String services) {
+    jedis.publish(
+        "system_status",
+        OriginFrame.wrap(
+            instance,
+            "{\"type\":\"system_status\",\"data\":{\"gpu\":null,\"queues\":null,"
+                + "\"cameras\":null,\"services\":"
+                + services
+                + ",\"instance\":\""
+                + instance
+                + "\"},\"timestamp\":\""
+                + Instant.now()
+                + "\"}"));
+  }
+
+  @Test
   @Order(9)
   void at390PixelsWideNothingScrollsSideways() {
+    String longName = "service-" + "x".repeat(160);
+    try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+      publishPerformance(
+          jedis,
+          WEB_NODE,
+          "{\"" + longName + "\":{\"status\":\"healthy\",\"model\":\"" + "m".repeat(160) + "\"}}",
+          "[{\"severity\":\"warning\",\"metric\":\"long\",\"value\":1,\"threshold\":0,"
+              + "\"message\":\""
+              + "a".repeat(200)
+              + "\"}]");
+      jedis.publish(
+          "system_status",
+          OriginFrame.wrap(
+              WEB_NODE,
+              "{\"type\":\"system_status\",\"data\":{\"gpu\":null,\"queues\":null,"
+                  + "\"cameras\":null,\"services\":{\""
+                  + longName
+                  + "\":\"healthy\"},\"instance\":\""
+                  + WEB_NODE
+                  + "\"},\"timestamp\":\""
+                  + Instant.now()
+                  + "\"}"));
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                !browser
+                    .findElements(By.cssSelector("#services li[data-service='" + longName + "']"))
+                    .isEmpty());
     Dimension before = browser.manage().window().getSize();
     try {
       browser.manage().window().setSize(new Dimension(390, 844));
@@ -373,6 +590,24 @@ class DashboardBrowserIT {
                 + "\"databases\":{\"postgresql\":null,\"redis\":null},\"host\":null,"
                 + "\"containers\":[],\"alerts\":[{\"severity\":\"critical\",\"metric\":\"gpu_temperature\","
                 + "\"value\":95,\"threshold\":90,\"message\":\"GPU temperature critical: 95C\"}]}}"));
+  }
+
+  /** A performance_update of this instance with these ai_models and alerts (JSON). */
+  private static void publishPerformance(
+      Jedis jedis, String instance, String models, String alerts) {
+    jedis.publish(
+        "performance_update",
+        OriginFrame.wrap(
+            instance,
+            "{\"type\":\"performance_update\",\"data\":{\"timestamp\":\""
+                + Instant.now()
+                + "\",\"gpu\":null,\"ai_models\":"
+                + models
+                + ",\"nemotron\":null,\"inference\":null,"
+                + "\"databases\":{\"postgresql\":null,\"redis\":null},\"host\":null,"
+                + "\"containers\":[],\"alerts\":"
+                + alerts
+                + "}}"));
   }
 
   private int chartPoints(String chart) {

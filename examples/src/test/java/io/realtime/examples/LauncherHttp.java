@@ -63,17 +63,22 @@ final class LauncherHttp {
 
   /** Sends {@code METHOD target} with {@code Connection: close} and reads the whole response. */
   static Response request(int port, String method, String target) throws IOException {
+    return request(port, method, target, Map.of());
+  }
+
+  /** Sends {@code METHOD target} with these extra headers and reads the whole response. */
+  static Response request(int port, String method, String target, Map<String, String> extraHeaders)
+      throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
       OutputStream out = socket.getOutputStream();
-      out.write(
-          (method
-                  + " "
-                  + target
-                  + " HTTP/1.1\r\nHost: 127.0.0.1:"
-                  + port
-                  + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
+      StringBuilder head =
+          new StringBuilder(
+              method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n");
+      extraHeaders.forEach(
+          (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+      head.append("Connection: close\r\n\r\n");
+      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = socket.getInputStream();
       Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -71,6 +71,10 @@ export function useEventStream(options?: UseEventStreamOptions): UseEventStreamR
 export interface UseSystemStatusOptions extends EndpointOptions {
   /** How long an instance's status is kept without a newer one, 60000 ms by default. */
   instanceTtlMs?: number;
+  /** Instances kept at most, 64 by default; the least recently heard from is dropped first. */
+  maxInstances?: number;
+  /** The clock in milliseconds, `Date.now` by default (a test's own clock). */
+  now?: () => number;
 }
 
 export interface UseSystemStatusResult extends RealtimeHookResult {

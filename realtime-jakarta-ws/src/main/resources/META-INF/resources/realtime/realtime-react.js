@@ -123,52 +123,79 @@ export function useEventStream(options = {}) {
  * without one counts as the instance `""`) and merges them into `status`: each section from the
  * latest status that reports it (a `null` section never replaces a reported one), `services` the
  * union of every instance's, each service as the latest instance to report it said. An instance
- * not heard from for `instanceTtlMs` is dropped when the next status arrives.
+ * not heard from for `instanceTtlMs` is dropped when the next status arrives, and at most
+ * `maxInstances` are kept (the least recently heard from is dropped first). Instance, service and
+ * model names are own properties whatever they are (`__proto__` included).
  *
  * @param {Object} [options] useRealtime's options, and url or baseUrl
  * @param {number} [options.instanceTtlMs] how long an instance's status is kept without a newer
  *     one, 60000 by default
+ * @param {number} [options.maxInstances] instances kept at most, 64 by default
+ * @param {function(): number} [options.now] the clock, in milliseconds (Date.now by default; a test's
+ *     own clock)
  * @returns {{state: string, status: Object|null, instances: Object<string, Object>,
  *     services: Object<string, Object>, degraded: boolean, lastClose: Object|null}}
  */
 export function useSystemStatus(options = {}) {
-  const { instanceTtlMs = 60000, url, baseUrl, on, ...rest } = options;
+  const { instanceTtlMs = 60000, maxInstances = 64, now = Date.now, url, baseUrl, on, ...rest } = options;
   checkCount("instanceTtlMs", instanceTtlMs);
+  checkCount("maxInstances", maxInstances);
+  if (typeof now !== "function") throw new TypeError("now must be a function returning milliseconds");
   const [statuses, setStatuses] = useState(NO_STATUSES);
   const [services, setServices] = useState({});
   const { state, lastClose } = useRealtime(endpoint(url, baseUrl, "/ws/system"), {
     resyncChannel: null,
     ...rest,
     on: withListeners(on, {
-      system_status: (status) => setStatuses((previous) => keepStatus(previous, status, Date.now(), instanceTtlMs)),
-      service_status: (notice) => setServices((previous) => ({ ...previous, [notice.service]: notice })),
+      system_status: (status) => setStatuses((previous) => keepStatus(previous, status, now(), instanceTtlMs, maxInstances)),
+      service_status: (notice) => setServices((previous) => put({ ...previous }, String(notice?.service), notice)),
     }),
   });
   const degraded = Object.values(services).some((notice) => notice.status === "degraded");
   return { state, status: statuses.merged, instances: statuses.instances, services, degraded, lastClose };
 }
 
-const NO_STATUSES = Object.freeze({ entries: [], instances: {}, merged: null });
+const NO_STATUSES = Object.freeze({ entries: new Map(), instances: {}, merged: null });
 
-/** Keeps `status` as its instance's latest, newest last, and merges the instances' statuses. */
-function keepStatus(previous, status, now, ttlMs) {
+/** Sets an own property, also for a key such as `__proto__` that plain assignment would not. */
+function put(object, key, value) {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  return object;
+}
+
+/**
+ * Keeps `status` as its instance's latest (a Map in the order heard from, least recent first),
+ * drops the expired and the least recent beyond `maxInstances`, and merges the statuses: one pass
+ * over at most `maxInstances` statuses, each section and service written once.
+ */
+function keepStatus(previous, status, now, ttlMs, maxInstances) {
   const id = typeof status?.instance === "string" ? status.instance : "";
-  const entries = previous.entries.filter((entry) => entry.id !== id && now - entry.at <= ttlMs);
-  entries.push({ id, status, at: now });
+  const entries = new Map(previous.entries);
+  entries.delete(id);
+  entries.set(id, { status, at: now });
+  for (const [other, entry] of entries) {
+    if (entries.size > maxInstances || now - entry.at > ttlMs) entries.delete(other);
+  }
   const instances = {};
   const merged = {};
-  for (const entry of entries) {
-    instances[entry.id] = entry.status;
-    for (const [key, value] of Object.entries(entry.status ?? {})) {
+  let services = null;
+  for (const [instance, entry] of entries) {
+    put(instances, instance, entry.status);
+    const each = entry.status !== null && typeof entry.status === "object" ? entry.status : {};
+    for (const [key, value] of Object.entries(each)) {
       if (key === "services") {
-        if (value !== null && typeof value === "object") merged.services = { ...merged.services, ...value };
+        if (value !== null && typeof value === "object") {
+          services ??= {};
+          for (const [name, state] of Object.entries(value)) put(services, name, state);
+        }
       } else if (value !== null && value !== undefined) {
-        merged[key] = value;
-      } else if (!(key in merged)) {
-        merged[key] = value;
+        put(merged, key, value);
+      } else if (!Object.prototype.hasOwnProperty.call(merged, key)) {
+        put(merged, key, value);
       }
     }
   }
+  if (services !== null) merged.services = services;
   return { entries, instances, merged };
 }
 
