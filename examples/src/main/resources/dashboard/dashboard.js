@@ -18,10 +18,11 @@ const MAX_INSTANCES = 64;
 
 const params = new URLSearchParams(location.search);
 const auth = { apiKey: params.get("api_key") ?? undefined, token: params.get("token") ?? undefined };
-// The history endpoint asks for the same credentials as the WebSockets, as query parameters.
-const historyAuth = new URLSearchParams();
-if (auth.apiKey !== undefined) historyAuth.set("api_key", auth.apiKey);
-if (auth.token !== undefined) historyAuth.set("token", auth.token);
+// The history endpoint asks for the same credentials as the WebSockets; they go in headers, so
+// no proxy's access log records them in a URL.
+const historyAuth = {};
+if (auth.apiKey !== undefined) historyAuth["X-API-Key"] = auth.apiKey;
+if (auth.token !== undefined) historyAuth.Authorization = `Bearer ${auth.token}`;
 const wsBase = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
 
 const $ = (selector) => document.querySelector(selector);
@@ -508,10 +509,10 @@ let historyRequests = 0;
 
 async function loadHistory(range) {
   const request = ++historyRequests;
-  const query = new URLSearchParams(historyAuth);
-  query.set("range", range);
+  const query = new URLSearchParams({ range });
   try {
     const response = await fetch(`/api/performance/history?${query}`, {
+      headers: historyAuth,
       cache: "no-store",
       signal: AbortSignal.timeout(HISTORY_TIMEOUT_MS),
     });

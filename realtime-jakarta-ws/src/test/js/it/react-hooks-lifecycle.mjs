@@ -264,3 +264,23 @@ test("useSystemStatus keeps an instance, service or model named __proto__ as a n
   assert.equal({}.polluted, undefined);
   await view.unmount();
 });
+
+test("a service_status whose data is not a notice is ignored: no crash, no 'undefined' service", async () => {
+  let system;
+  let events;
+  function System() { system = useSystemStatus(options); return null; }
+  function Events() { events = useEventStream(options); return null; }
+  const view = await render(h("div", null, h(System), h(Events)));
+  for (const socket of live()) {
+    await act(async () => {
+      socket.open();
+      socket.deliver({ type: "service_status", data: null });
+      socket.deliver({ type: "service_status", data: "degraded" });
+      socket.deliver({ type: "service_status", data: { service: "event_broadcaster", status: "degraded" } });
+    });
+  }
+  assert.deepEqual(Object.keys(system.services), ["event_broadcaster"]);
+  assert.equal(system.degraded, true);
+  assert.equal(events.degraded, true);
+  await view.unmount();
+});

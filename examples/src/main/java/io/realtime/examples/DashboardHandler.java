@@ -1,12 +1,15 @@
 package io.realtime.examples;
 
+import io.realtime.admission.SlidingWindowRateLimiter;
 import io.realtime.examples.DashboardAssets.Asset;
 import io.realtime.message.MessageCodec;
 import io.realtime.metrics.history.PerformanceHistory;
 import io.realtime.metrics.history.PerformanceHistoryEndpoint;
+import io.realtime.time.TimeSource;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -124,6 +127,15 @@ final class DashboardHandler extends HttpHandler {
     default String header(String name) {
       return null;
     }
+
+    /**
+     * Returns the address the request came from: the socket's peer.
+     *
+     * @return the address, or {@code "unknown"}
+     */
+    default String remoteAddress() {
+      return "unknown";
+    }
   }
 
   /** Tells whether an API key and a token, either possibly {@code null}, are accepted. */
@@ -190,6 +202,17 @@ final class DashboardHandler extends HttpHandler {
 
   private static final String BEARER = "Bearer ";
 
+  /** History requests per minute and address, plus a burst: the dashboard asks 4 a minute. */
+  static final int HISTORY_REQUESTS_PER_MINUTE = 120;
+
+  private static final int HISTORY_BURST = 20;
+
+  private static final byte[] TOO_MANY =
+      ("429 Too Many Requests: at most "
+              + HISTORY_REQUESTS_PER_MINUTE
+              + " history requests a minute from one address\n")
+          .getBytes(StandardCharsets.UTF_8);
+
   /** The body of a refused history request: never what was sent. */
   private static final byte[] UNAUTHORIZED =
       "401 Unauthorized: send api_key/token or X-API-Key/Authorization: Bearer\n"
@@ -199,7 +222,10 @@ final class DashboardHandler extends HttpHandler {
    * The probe of {@link PerformanceHistoryEndpoint#PATH}: the history's view of the {@code range}
    * the request names (5 minutes without one), in the codec's shapes, to a request whose
    * credentials (the {@code api_key} and {@code token} parameters, or the {@code X-API-Key} and
-   * {@code Authorization: Bearer} headers) are accepted; any other request is a plain 401.
+   * {@code Authorization: Bearer} headers) are accepted; any other request is a plain 401. Each
+   * address may ask {@value #HISTORY_REQUESTS_PER_MINUTE} times a minute (plus a burst), counted
+   * before the credentials are checked, so guessing a key here is no cheaper than on the
+   * WebSockets; past that, a plain 429.
    *
    * @param history the history, {@code SystemBroadcaster.performanceHistory()}
    * @param codec the codec, the registry's
@@ -208,8 +234,14 @@ final class DashboardHandler extends HttpHandler {
    */
   static Probe history(PerformanceHistory history, MessageCodec codec, Credentials credentials) {
     PerformanceHistoryEndpoint endpoint = PerformanceHistoryEndpoint.create(history, codec);
+    SlidingWindowRateLimiter perAddress =
+        new SlidingWindowRateLimiter(
+            HISTORY_REQUESTS_PER_MINUTE, HISTORY_BURST, Duration.ofMinutes(1), TimeSource.system());
     return Probe.withQuery(
         query -> {
+          if (!perAddress.tryAcquire(query.remoteAddress())) {
+            return new Reply(429, PLAIN_TEXT, TOO_MANY);
+          }
           if (!credentials.accepts(apiKey(query), token(query))) {
             return new Reply(401, PLAIN_TEXT, UNAUTHORIZED);
           }
@@ -266,8 +298,16 @@ final class DashboardHandler extends HttpHandler {
                 public String header(String name) {
                   return request.getHeader(name);
                 }
+
+                @Override
+                public String remoteAddress() {
+                  return request.getRemoteAddr();
+                }
               });
       response.setHeader("Cache-Control", "no-store");
+      if (reply.status() == 401) {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"realtime\"");
+      }
       write(response, method, reply.status(), reply.contentType(), reply.body());
       return;
     }

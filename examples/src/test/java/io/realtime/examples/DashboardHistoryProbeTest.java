@@ -21,7 +21,17 @@ class DashboardHistoryProbeTest {
           (apiKey, token) -> KEY.equals(apiKey) && TOKEN.equals(token));
 
   private static DashboardHandler.Query request(String rawQuery, Map<String, String> headers) {
+    return request(rawQuery, headers, "unknown");
+  }
+
+  private static DashboardHandler.Query request(
+      String rawQuery, Map<String, String> headers, String address) {
     return new DashboardHandler.Query() {
+      @Override
+      public String remoteAddress() {
+        return address;
+      }
+
       @Override
       public String parameter(String name) {
         return DashboardHandler.parameterOf(rawQuery, name);
@@ -73,5 +83,20 @@ class DashboardHistoryProbeTest {
     assertThat(DashboardHandler.parameterOf("a=1&range=5m&range=60m", "range")).isEqualTo("5m");
     assertThat(DashboardHandler.parameterOf("xrange=1", "range")).isNull();
     assertThat(DashboardHandler.parameterOf("range", "range")).isEmpty();
+  }
+
+  @Test
+  void oneAddressGetsABoundedNumberOfAnswersCountedBeforeTheCredentials() {
+    String good = "api_key=" + KEY + "&token=" + TOKEN;
+    int answered = 0;
+    while (probe.get(request("api_key=guess-" + answered, Map.of(), "203.0.113.7")).status()
+        == 401) {
+      answered++;
+      assertThat(answered).isLessThanOrEqualTo(1_000);
+    }
+    assertThat(answered).isGreaterThanOrEqualTo(DashboardHandler.HISTORY_REQUESTS_PER_MINUTE);
+    // Past the limit the answer no longer depends on the guess: a right key gets a 429 too.
+    assertThat(probe.get(request(good, Map.of(), "203.0.113.7")).status()).isEqualTo(429);
+    assertThat(probe.get(request(good, Map.of(), "203.0.113.8")).status()).isEqualTo(200);
   }
 }

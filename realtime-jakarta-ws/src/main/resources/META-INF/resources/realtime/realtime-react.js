@@ -9,6 +9,11 @@
 import { useEffect, useRef, useState } from "react";
 import { RealtimeClient } from "./realtime-client.js";
 
+/** Whether a service_status's data is a notice: an object naming its service. */
+function isServiceNotice(notice) {
+  return notice !== null && typeof notice === "object" && typeof notice.service === "string";
+}
+
 /** Types that are no data of a stream: notices and control replies. */
 const NOT_STREAM_DATA = new Set(["service_status", "system.shutdown", "resync_ack", "error", "ping", "pong"]);
 
@@ -104,6 +109,7 @@ export function useEventStream(options = {}) {
         setEvents((previous) => [{ type, data, seq, epoch, timestamp }, ...previous].slice(0, limit));
       },
       service_status: (notice) => {
+        if (!isServiceNotice(notice)) return; // not a notice: nothing to keep
         setDegraded((previous) => ({ ...previous, [notice.service]: notice.status === "degraded" }));
       },
     }),
@@ -148,7 +154,9 @@ export function useSystemStatus(options = {}) {
     ...rest,
     on: withListeners(on, {
       system_status: (status) => setStatuses((previous) => keepStatus(previous, status, now(), instanceTtlMs, maxInstances)),
-      service_status: (notice) => setServices((previous) => put({ ...previous }, String(notice?.service), notice)),
+      service_status: (notice) => {
+        if (isServiceNotice(notice)) setServices((previous) => put({ ...previous }, notice.service, notice));
+      },
     }),
   });
   const degraded = Object.values(services).some((notice) => notice.status === "degraded");
