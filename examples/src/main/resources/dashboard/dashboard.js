@@ -222,21 +222,7 @@ function showPanel(id, section, rows, sparkValue) {
     history.set(id, points);
   }
   const line = panel.querySelector("polyline");
-  if (line) drawSparkline(line, points);
-}
-
-function drawSparkline(line, points) {
-  if (points.length === 0) {
-    line.setAttribute("points", "");
-    return;
-  }
-  const max = Math.max(...points);
-  const min = Math.min(...points);
-  const span = max - min || 1;
-  const step = 100 / Math.max(1, points.length - 1);
-  line.setAttribute(
-    "points",
-    points.map((v, i) => `${(i * step).toFixed(1)},${(28 - ((v - min) / span) * 26).toFixed(1)}`).join(" "));
+  if (line) drawChart(line, points);
 }
 
 // The latest non-empty value of a section, kept KEEP_MS: another instance's null or empty one
