@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.connection.ConnectionRegistry;
-import io.realtime.message.Envelope;
 import io.realtime.message.OriginFrame;
-import io.realtime.message.payload.RiskLevel;
-import io.realtime.message.payload.SecurityEvent;
 import io.realtime.redis.RedisServer;
 import io.realtime.redis.RedisTransport;
 import io.realtime.redis.RedisTransportConfig;
@@ -132,14 +129,7 @@ class DashboardBrowserIT {
     awaitConnected(Duration.ofSeconds(20));
     long id = eventIds.incrementAndGet();
     String event =
-        "{\"type\":\"event\",\"data\":{\"id\":"
-            + id
-            + ",\"event_id\":"
-            + id
-            + ",\"batch_id\":\"b"
-            + id
-            + "\",\"camera_id\":\"side_gate\",\"risk_score\":91,\"risk_level\":\"critical\","
-            + "\"summary\":\"Published straight to Redis\",\"started_at\":null}}";
+        TestEvents.rawEvent(id, "side_gate", 91, "critical", "Published straight to Redis", null);
     try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
       assertThat(jedis.publish("security_events", event)).isPositive();
     }
@@ -198,17 +188,7 @@ class DashboardBrowserIT {
     String startedAt = Instant.now().minusSeconds(30).toString();
     try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
       jedis.publish(
-          "security_events",
-          "{\"type\":\"event\",\"data\":{\"id\":"
-              + id
-              + ",\"event_id\":"
-              + id
-              + ",\"batch_id\":\"b"
-              + id
-              + "\",\"camera_id\":\"front_door\",\"risk_score\":55,\"risk_level\":\"high\","
-              + "\"summary\":\"Timed\",\"started_at\":\""
-              + startedAt
-              + "\"}}");
+          "security_events", TestEvents.rawEvent(id, "front_door", 55, "high", "Timed", startedAt));
     }
     await()
         .atMost(Duration.ofSeconds(5))
@@ -654,7 +634,10 @@ class DashboardBrowserIT {
       // in its outbox, and closing it right after would leave it there
       await().atMost(Duration.ofSeconds(10)).until(other::isLive);
       for (long id : publishedMeanwhile) {
-        other.publish(event(id)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        other
+            .publish(TestEvents.event(id, "loading_dock", "Published while the launcher was down"))
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
       }
     }
 
@@ -711,19 +694,6 @@ class DashboardBrowserIT {
 
   private long nextId() {
     return eventIds.incrementAndGet();
-  }
-
-  private static Envelope event(long id) {
-    return Envelope.event(
-        SecurityEvent.of(
-            id,
-            id,
-            "b" + id,
-            "loading_dock",
-            40,
-            RiskLevel.MEDIUM,
-            "Published while the launcher was down",
-            Instant.now().toString()));
   }
 
   private List<Long> seqsOfTheCurrentEpoch() {

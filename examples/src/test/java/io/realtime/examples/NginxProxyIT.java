@@ -7,7 +7,6 @@ import io.realtime.broadcast.EventBroadcaster;
 import io.realtime.client.RealtimeClient;
 import io.realtime.connection.ConnectionRegistry;
 import io.realtime.message.Envelope;
-import io.realtime.message.payload.RiskLevel;
 import io.realtime.message.payload.SecurityEvent;
 import io.realtime.redis.RedisServer;
 import io.realtime.redis.RedisTransport;
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -171,7 +169,10 @@ class NginxProxyIT {
 
   private static void publish(EventBroadcaster publisher, long from, long to) throws Exception {
     for (long id = from; id <= to; id++) {
-      publisher.publish(event(id)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      publisher
+          .publish(TestEvents.event(id, "gate", "Published across a failover"))
+          .toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
     }
   }
 
@@ -222,19 +223,6 @@ class NginxProxyIT {
 
   private static long eventId(Envelope envelope) {
     return ((SecurityEvent) envelope.data()).id();
-  }
-
-  private static Envelope event(long id) {
-    return Envelope.event(
-        SecurityEvent.of(
-            id,
-            id,
-            "b" + id,
-            "gate",
-            40,
-            RiskLevel.MEDIUM,
-            "Published across a failover",
-            Instant.now().toString()));
   }
 
   /**
