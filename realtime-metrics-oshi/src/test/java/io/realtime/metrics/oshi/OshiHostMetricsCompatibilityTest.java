@@ -7,7 +7,11 @@ import io.realtime.message.payload.PerformanceUpdate.HostStats;
 import io.realtime.metrics.MetricSource;
 import io.realtime.tck.MetricSourceCompatibilityKit;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
 
 class OshiHostMetricsCompatibilityTest extends MetricSourceCompatibilityKit {
 
@@ -33,8 +37,23 @@ class OshiHostMetricsCompatibilityTest extends MetricSourceCompatibilityKit {
     // The constructor takes the first tick sample (metric-sources.md): a second later, the very
     // first collection reports the CPU since construction, not null. (Right after construction,
     // within OSHI's short cache of the tick counts, the ticks have not moved and it is null.)
+    CentralProcessor observer = new SystemInfo().getHardware().getProcessor();
+    long[][] seen = {observer.getSystemCpuLoadTicks()};
     OshiHostMetrics fresh = new OshiHostMetrics("/");
-    await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    // Until an independent reader has seen the ticks move twice: each move needs its own cache to
+    // expire, so by the second the source's cache (filled just after the first read) has too.
+    AtomicInteger moves = new AtomicInteger();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              long[] now = observer.getSystemCpuLoadTicks();
+              if (!Arrays.equals(now, seen[0])) {
+                seen[0] = now;
+                moves.incrementAndGet();
+              }
+              return moves.get() >= 2;
+            });
 
     assertThat(fresh.collect().cpuPercent()).isNotNull().isBetween(0.0, 100.0);
   }
