@@ -106,7 +106,7 @@ public final class JsonMessageCodec implements MessageCodec {
       throw formatError("Message 'type' must be a string", "type: must be a string", null);
     }
     return switch (type.asText()) {
-      case MessageTypes.PING -> new Ping(root.path("lastSeq").asLong(0));
+      case MessageTypes.PING -> ping(root);
       case MessageTypes.PONG -> Pong.INSTANCE;
       case MessageTypes.ERROR -> read(root, ErrorReply.class);
       case MessageTypes.RESYNC_ACK -> read(root, ResyncAck.class);
@@ -256,6 +256,16 @@ public final class JsonMessageCodec implements MessageCodec {
     } catch (IOException | IllegalArgumentException e) {
       throw formatError("Invalid " + messageType.getSimpleName() + " message", describe(e), e);
     }
+  }
+
+  /** A ping; a negative {@code lastSeq} is a format error, as any other bad field. */
+  private static Ping ping(JsonNode root) {
+    long lastSeq = root.path("lastSeq").asLong(0);
+    if (lastSeq < 0) {
+      throw formatError(
+          "Ping 'lastSeq' must not be negative", "lastSeq: must be >= 0, got " + lastSeq, null);
+    }
+    return new Ping(lastSeq);
   }
 
   private static MessageFormatException formatError(
