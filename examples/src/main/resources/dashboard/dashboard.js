@@ -199,21 +199,10 @@ function fmt(value, unit = "", digits = 1) {
 
 function showPanel(id, section, rows, sparkValue) {
   const panel = $(`#panel-${id}`);
-  const list = panel.querySelector("dl");
-  list.replaceChildren();
   const present = section !== null && section !== undefined;
   panel.classList.toggle("absent", !present);
   panel.dataset.status = present ? String(section.status ?? "ok") : "absent";
-  if (!present) {
-    rows = [["status", "not reported"]];
-  }
-  for (const [label, value] of rows) {
-    const dt = document.createElement("dt");
-    dt.textContent = label;
-    const dd = document.createElement("dd");
-    dd.textContent = value;
-    list.append(dt, dd);
-  }
+  fillList(panel.querySelector("dl"), present ? rows : [["status", "not reported"]]);
   panel.dataset.updates = String(Number(panel.dataset.updates) + 1);
   const points = history.get(id) ?? [];
   if (present && typeof sparkValue === "number") {
